@@ -1,0 +1,274 @@
+//! The organisation tree: national desk → instansi → unit → sub-unit.
+
+use crate::ids::OrgId;
+use crate::region::RegionCode;
+use crate::time::Zone;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// The root: the national screening desk.
+    National,
+    /// A government body that receives verified reports (ministry, local government, BUMN…).
+    Instansi,
+    /// A department (OPD) or office that follows reports up; may contain sub-units.
+    Unit,
+}
+
+impl OrgKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::National => "national",
+            OrgKind::Instansi => "instansi",
+            OrgKind::Unit => "unit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "national" => Some(OrgKind::National),
+            "instansi" => Some(OrgKind::Instansi),
+            "unit" => Some(OrgKind::Unit),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    pub id: OrgId,
+    /// Stable, human-readable code, e.g. `KAB-64.08` or `KAB-64.08/DPUPR`.
+    pub code: String,
+    pub name: String,
+    pub kind: OrgKind,
+    pub parent: Option<OrgId>,
+    /// Kemendagri region code for local governments and their units.
+    pub region: Option<RegionCode>,
+    pub zone: Zone,
+    pub active: bool,
+    /// An instansi that screens the reports addressed to it at its own desk instead of
+    /// the national one (a regency running its own deployment).
+    pub screens_own_reports: bool,
+    pub contact: Contact,
+}
+
+/// Everything needed to create an organisation; the store assigns the id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrganisation {
+    pub code: String,
+    pub name: String,
+    pub kind: OrgKind,
+    /// The parent's code, so a whole tree can be created in one batch.
+    pub parent_code: Option<String>,
+    pub region: Option<RegionCode>,
+    pub zone: Zone,
+    pub screens_own_reports: bool,
+    pub contact: Contact,
+}
+
+/// The organisation tree, loaded once and consulted for every scope decision.
+#[derive(Debug, Clone, Default)]
+pub struct OrgTree {
+    orgs: HashMap<OrgId, Organisation>,
+    by_code: HashMap<String, OrgId>,
+    children: HashMap<OrgId, Vec<OrgId>>,
+    root: Option<OrgId>,
+}
+
+impl OrgTree {
+    pub fn new(orgs: impl IntoIterator<Item = Organisation>) -> Self {
+        let mut tree = OrgTree::default();
+        for org in orgs {
+            tree.by_code.insert(org.code.clone(), org.id);
+            if org.kind == OrgKind::National && org.parent.is_none() {
+                tree.root = Some(org.id);
+            }
+            if let Some(parent) = org.parent {
+                tree.children.entry(parent).or_default().push(org.id);
+            }
+            tree.orgs.insert(org.id, org);
+        }
+        for list in tree.children.values_mut() {
+            list.sort();
+        }
+        tree
+    }
+
+    pub fn len(&self) -> usize {
+        self.orgs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.orgs.is_empty()
+    }
+
+    pub fn get(&self, id: OrgId) -> Option<&Organisation> {
+        self.orgs.get(&id)
+    }
+
+    pub fn by_code(&self, code: &str) -> Option<&Organisation> {
+        self.by_code.get(code).and_then(|id| self.orgs.get(id))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Organisation> {
+        self.orgs.values()
+    }
+
+    /// The national desk, if the deployment has one.
+    pub fn national(&self) -> Option<&Organisation> {
+        self.root.and_then(|id| self.orgs.get(&id))
+    }
+
+    pub fn children(&self, id: OrgId) -> &[OrgId] {
+        self.children.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// True when `org` is `ancestor` or lies below it.
+    pub fn is_within(&self, org: OrgId, ancestor: OrgId) -> bool {
+        let mut cur = Some(org);
+        // The depth is bounded by the tree; the counter guards against a corrupt cycle.
+        for _ in 0..64 {
+            match cur {
+                Some(id) if id == ancestor => return true,
+                Some(id) => cur = self.orgs.get(&id).and_then(|o| o.parent),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// `org` and every organisation below it.
+    pub fn subtree(&self, org: OrgId) -> Vec<OrgId> {
+        let mut out = Vec::new();
+        let mut stack = vec![org];
+        while let Some(id) = stack.pop() {
+            if self.orgs.contains_key(&id) {
+                out.push(id);
+                stack.extend(self.children(id).iter().copied());
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The instansi an organisation belongs to (itself if it is one).
+    pub fn instansi_of(&self, org: OrgId) -> Option<&Organisation> {
+        let mut cur = self.orgs.get(&org);
+        for _ in 0..64 {
+            match cur {
+                Some(o) if o.kind == OrgKind::Instansi => return Some(o),
+                Some(o) => cur = o.parent.and_then(|p| self.orgs.get(&p)),
+                None => return None,
+            }
+        }
+        None
+    }
+
+    /// The desk that screens a report addressed to `target` (or to nobody): the target's
+    /// own desk when it screens its own reports, otherwise the national desk.
+    pub fn screening_desk_for(&self, target: Option<OrgId>) -> Option<OrgId> {
+        if let Some(inst) = target.and_then(|t| self.instansi_of(t))
+            && inst.screens_own_reports
+            && inst.active
+        {
+            return Some(inst.id);
+        }
+        self.root.or_else(|| {
+            // A single-instansi deployment without a national root screens at its instansi.
+            self.orgs
+                .values()
+                .filter(|o| o.kind == OrgKind::Instansi && o.screens_own_reports && o.active)
+                .map(|o| o.id)
+                .min()
+        })
+    }
+
+    pub fn zone_of(&self, org: OrgId) -> Zone {
+        self.orgs.get(&org).map(|o| o.zone).unwrap_or(Zone::Wib)
+    }
+
+    pub fn name_of(&self, org: OrgId) -> &str {
+        self.orgs.get(&org).map(|o| o.name.as_str()).unwrap_or("?")
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+
+    pub fn org(id: i64, code: &str, kind: OrgKind, parent: Option<i64>, zone: Zone) -> Organisation {
+        Organisation {
+            id: OrgId(id),
+            code: code.into(),
+            name: code.into(),
+            kind,
+            parent: parent.map(OrgId),
+            region: None,
+            zone,
+            active: true,
+            screens_own_reports: false,
+            contact: Contact::default(),
+        }
+    }
+
+    /// 1 national; 10 Pemkab Kutai Timur (WITA) with 11 PUPR (and 12 a PUPR sub-unit),
+    /// 13 DLH; 20 Pemkab Jayapura (WIT) with 21 PUPR; 30 Kemenkes (WIB) with 31 a unit.
+    pub fn tree() -> OrgTree {
+        OrgTree::new([
+            org(1, "NASIONAL", OrgKind::National, None, Zone::Wib),
+            org(10, "KAB-64.08", OrgKind::Instansi, Some(1), Zone::Wita),
+            org(11, "KAB-64.08/DPUPR", OrgKind::Unit, Some(10), Zone::Wita),
+            org(12, "KAB-64.08/DPUPR/BM", OrgKind::Unit, Some(11), Zone::Wita),
+            org(13, "KAB-64.08/DLH", OrgKind::Unit, Some(10), Zone::Wita),
+            org(20, "KAB-91.03", OrgKind::Instansi, Some(1), Zone::Wit),
+            org(21, "KAB-91.03/DPUPR", OrgKind::Unit, Some(20), Zone::Wit),
+            org(30, "KEMENKES", OrgKind::Instansi, Some(1), Zone::Wib),
+            org(31, "KEMENKES/YANKES", OrgKind::Unit, Some(30), Zone::Wib),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::tree;
+    use super::*;
+
+    #[test]
+    fn scope_is_a_subtree() {
+        let t = tree();
+        assert!(t.is_within(OrgId(12), OrgId(10)));
+        assert!(t.is_within(OrgId(12), OrgId(1)));
+        assert!(!t.is_within(OrgId(21), OrgId(10)));
+        assert!(!t.is_within(OrgId(10), OrgId(11)));
+        assert_eq!(t.subtree(OrgId(10)), vec![OrgId(10), OrgId(11), OrgId(12), OrgId(13)]);
+        assert_eq!(t.instansi_of(OrgId(12)).map(|o| o.id), Some(OrgId(10)));
+    }
+
+    #[test]
+    fn screening_desk_is_national_unless_the_instansi_screens_its_own() {
+        let mut t = tree();
+        assert_eq!(t.screening_desk_for(Some(OrgId(10))), Some(OrgId(1)));
+        let mut kutim = t.get(OrgId(10)).cloned().unwrap();
+        kutim.screens_own_reports = true;
+        let mut all: Vec<_> = t.iter().filter(|&o| o.id != OrgId(10)).cloned().collect();
+        all.push(kutim);
+        t = OrgTree::new(all);
+        assert_eq!(t.screening_desk_for(Some(OrgId(11))), Some(OrgId(10)));
+        assert_eq!(t.screening_desk_for(Some(OrgId(20))), Some(OrgId(1)));
+        assert_eq!(t.screening_desk_for(None), Some(OrgId(1)));
+    }
+}

@@ -1,0 +1,357 @@
+//! Who may do what (DOMAIN.md §2), decided here and nowhere else.
+//!
+//! A staff member acts through one role assignment at a time; the assignment's
+//! organisation and everything below it is the scope. Reporters act on their own reports,
+//! either signed in or through the report's private link.
+
+use crate::ids::{OrgId, PersonId, ReportId};
+use crate::org::OrgTree;
+use crate::person::Role;
+use crate::refusal::Refusal;
+use crate::report::Report;
+use crate::status::Status;
+use serde::{Deserialize, Serialize};
+
+/// A staff member acting under one of their role assignments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct StaffRole {
+    pub person: PersonId,
+    pub role: Role,
+    pub org: OrgId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Actor {
+    /// Anyone, not signed in.
+    Public,
+    /// A signed-in citizen.
+    Citizen(PersonId),
+    /// Whoever holds a report's private link (checked by the caller against its hash).
+    ReportLink(ReportId),
+    Staff(StaffRole),
+    /// A scheduled job.
+    System,
+}
+
+impl Actor {
+    pub fn staff(&self) -> Option<&StaffRole> {
+        match self {
+            Actor::Staff(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn person(&self) -> Option<PersonId> {
+        match self {
+            Actor::Citizen(p) => Some(*p),
+            Actor::Staff(s) => Some(s.person),
+            _ => None,
+        }
+    }
+
+    /// The reporter of this report, signed in or through its link.
+    pub fn is_reporter_of(&self, report: &Report) -> bool {
+        match self {
+            Actor::Citizen(p) => report.reporter.person == Some(*p),
+            Actor::ReportLink(id) => *id == report.id,
+            _ => false,
+        }
+    }
+}
+
+/// Every action on a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Verify,
+    RequestInfo,
+    Archive,
+    Restore,
+    ReturnNotAuthority,
+    Dispose,
+    HandBack,
+    Respond,
+    InternalNote,
+    CloseOutside,
+    Reply,
+    Accept,
+    Rate,
+    Appeal,
+    AutoClose,
+    ExpireInfoRequest,
+    MarkOverdue,
+    FlagOmbudsman,
+}
+
+/// Who an action belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Party {
+    Staff(&'static [Role]),
+    Reporter,
+    System,
+}
+
+impl Action {
+    pub const ALL: [Action; 18] = [
+        Action::Verify,
+        Action::RequestInfo,
+        Action::Archive,
+        Action::Restore,
+        Action::ReturnNotAuthority,
+        Action::Dispose,
+        Action::HandBack,
+        Action::Respond,
+        Action::InternalNote,
+        Action::CloseOutside,
+        Action::Reply,
+        Action::Accept,
+        Action::Rate,
+        Action::Appeal,
+        Action::AutoClose,
+        Action::ExpireInfoRequest,
+        Action::MarkOverdue,
+        Action::FlagOmbudsman,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Verify => "verify",
+            Action::RequestInfo => "request_info",
+            Action::Archive => "archive",
+            Action::Restore => "restore",
+            Action::ReturnNotAuthority => "return_not_authority",
+            Action::Dispose => "dispose",
+            Action::HandBack => "hand_back",
+            Action::Respond => "respond",
+            Action::InternalNote => "internal_note",
+            Action::CloseOutside => "close_outside",
+            Action::Reply => "reply",
+            Action::Accept => "accept",
+            Action::Rate => "rate",
+            Action::Appeal => "appeal",
+            Action::AutoClose => "auto_close",
+            Action::ExpireInfoRequest => "expire_info_request",
+            Action::MarkOverdue => "mark_overdue",
+            Action::FlagOmbudsman => "flag_ombudsman",
+        }
+    }
+
+    /// The words of UX.md.
+    pub fn label_id(self) -> &'static str {
+        match self {
+            Action::Verify => "Verifikasi dan teruskan",
+            Action::RequestInfo => "Minta kelengkapan",
+            Action::Archive => "Arsipkan",
+            Action::Restore => "Pulihkan",
+            Action::ReturnNotAuthority => "Kembalikan (bukan kewenangan)",
+            Action::Dispose => "Disposisi ke unit",
+            Action::HandBack => "Kembalikan ke koordinator",
+            Action::Respond => "Kirim tindak lanjut",
+            Action::InternalNote => "Catatan internal",
+            Action::CloseOutside => "Tutup (ditangani di luar sistem)",
+            Action::Reply => "Tanggapi",
+            Action::Accept => "Terima jawaban",
+            Action::Rate => "Beri penilaian",
+            Action::Appeal => "Ajukan banding",
+            Action::AutoClose => "Selesai otomatis",
+            Action::ExpireInfoRequest => "Arsip otomatis",
+            Action::MarkOverdue => "Tandai terlambat",
+            Action::FlagOmbudsman => "Tandai eskalasi Ombudsman",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Action::Verify => "Verify and forward",
+            Action::RequestInfo => "Request information",
+            Action::Archive => "Archive",
+            Action::Restore => "Restore",
+            Action::ReturnNotAuthority => "Return (not our authority)",
+            Action::Dispose => "Dispose to units",
+            Action::HandBack => "Hand back to coordinator",
+            Action::Respond => "Publish follow-up",
+            Action::InternalNote => "Internal note",
+            Action::CloseOutside => "Close (handled outside the system)",
+            Action::Reply => "Reply",
+            Action::Accept => "Accept the answer",
+            Action::Rate => "Rate",
+            Action::Appeal => "Appeal",
+            Action::AutoClose => "Close automatically",
+            Action::ExpireInfoRequest => "Archive automatically",
+            Action::MarkOverdue => "Mark overdue",
+            Action::FlagOmbudsman => "Flag for Ombudsman",
+        }
+    }
+
+    fn party(self) -> Party {
+        use Action::*;
+        const SCREENER: &[Role] = &[Role::Screener];
+        const COORDINATOR: &[Role] = &[Role::Coordinator];
+        const OFFICER: &[Role] = &[Role::Officer];
+        const HANDLERS: &[Role] = &[Role::Coordinator, Role::Officer];
+        const WORKERS: &[Role] = &[Role::Screener, Role::Coordinator, Role::Officer];
+        match self {
+            Verify | RequestInfo | Archive | Restore => Party::Staff(SCREENER),
+            ReturnNotAuthority | Dispose | CloseOutside => Party::Staff(COORDINATOR),
+            HandBack => Party::Staff(OFFICER),
+            Respond => Party::Staff(HANDLERS),
+            InternalNote => Party::Staff(WORKERS),
+            Reply | Accept | Rate | Appeal => Party::Reporter,
+            AutoClose | ExpireInfoRequest | MarkOverdue | FlagOmbudsman => Party::System,
+        }
+    }
+
+    /// The statuses in which the action applies (the arrows of DOMAIN.md §4).
+    pub fn allowed_in(self, status: Status) -> bool {
+        use Action::*;
+        use Status::*;
+        match self {
+            Verify | RequestInfo => status == Submitted,
+            Archive => matches!(status, Submitted | NeedsInfo),
+            Restore => status == Archived,
+            ReturnNotAuthority => status == Forwarded,
+            Dispose => matches!(status, Forwarded | InProgress),
+            HandBack => status == InProgress,
+            Respond => matches!(status, Forwarded | InProgress),
+            InternalNote => true,
+            CloseOutside => matches!(status, Forwarded | InProgress | Responded),
+            Reply => matches!(status, Submitted | NeedsInfo | Forwarded | InProgress | Responded),
+            Accept | AutoClose => status == Responded,
+            Rate | Appeal => status == Closed,
+            ExpireInfoRequest => status == NeedsInfo,
+            MarkOverdue | FlagOmbudsman => status.is_open(),
+        }
+    }
+}
+
+/// Permissions that do not concern one report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Enter a report received off-line on a citizen's behalf.
+    IntakeOnBehalf,
+    /// See the reports of the scope (lists, search, timelines).
+    ReadReports,
+    ViewDashboards,
+    Export,
+    ManageUsers,
+    ManageUnits,
+    ManageCategories,
+    ManageRouting,
+    ManageTemplates,
+    ManageDeadlines,
+    ManageCalendar,
+}
+
+impl Role {
+    pub fn has(self, permission: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Reporter => false,
+            Role::Screener => matches!(permission, IntakeOnBehalf | ReadReports | ViewDashboards | Export),
+            Role::Coordinator => matches!(permission, IntakeOnBehalf | ReadReports | ViewDashboards | Export),
+            Role::Officer => matches!(permission, IntakeOnBehalf | ReadReports | ViewDashboards),
+            Role::Supervisor => matches!(permission, ReadReports | ViewDashboards | Export),
+            Role::OrgAdmin => matches!(
+                permission,
+                ManageUsers
+                    | ManageUnits
+                    | ManageCategories
+                    | ManageRouting
+                    | ManageTemplates
+                    | ManageDeadlines
+                    | ManageCalendar
+            ),
+        }
+    }
+
+    /// May act on reports at all (supervisors and org admins change nothing).
+    pub fn acts_on_reports(self) -> bool {
+        Action::ALL.into_iter().any(|a| matches!(a.party(), Party::Staff(roles) if roles.contains(&self)))
+    }
+}
+
+/// Checks role and scope for an action on a report. The status is checked separately
+/// (see [`Action::allowed_in`]) so a refusal says which of the two failed.
+pub fn authorize(actor: &Actor, action: Action, report: &Report, orgs: &OrgTree) -> Result<(), Refusal> {
+    match (action.party(), actor) {
+        (Party::System, Actor::System) => Ok(()),
+        (Party::Reporter, a) if a.is_reporter_of(report) => Ok(()),
+        (Party::Reporter, _) => Err(Refusal::NotReporter { action: action.label_en().to_lowercase() }),
+        (Party::Staff(roles), Actor::Staff(staff)) => {
+            if !roles.contains(&staff.role) {
+                return Err(Refusal::RoleNotAllowed {
+                    role: staff.role.as_str().into(),
+                    action: action.label_en().to_lowercase(),
+                });
+            }
+            if staff_scope_covers(staff, action, report, orgs) { Ok(()) } else { Err(Refusal::OutOfScope) }
+        }
+        (Party::Staff(_), _) | (Party::System, _) => {
+            Err(Refusal::RoleNotAllowed { role: actor_label(actor).into(), action: action.label_en().to_lowercase() })
+        }
+    }
+}
+
+fn actor_label(actor: &Actor) -> &'static str {
+    match actor {
+        Actor::Public => "public",
+        Actor::Citizen(_) | Actor::ReportLink(_) => "reporter",
+        Actor::Staff(s) => s.role.as_str(),
+        Actor::System => "system",
+    }
+}
+
+/// Whether the report is where this staff member's role may act on it.
+fn staff_scope_covers(staff: &StaffRole, action: Action, report: &Report, orgs: &OrgTree) -> bool {
+    let within = |org: OrgId| orgs.is_within(org, staff.org);
+    if action == Action::InternalNote {
+        return has_seen(staff, report, orgs);
+    }
+    match staff.role {
+        Role::Screener => within(report.screening_desk),
+        Role::Coordinator => report.instansi.is_some_and(within),
+        Role::Officer => report.units.iter().any(|u| within(u.unit)),
+        _ => false,
+    }
+}
+
+/// The report is, or was, in the staff member's scope (§2).
+fn has_seen(staff: &StaffRole, report: &Report, orgs: &OrgTree) -> bool {
+    report.involved.iter().any(|org| orgs.is_within(*org, staff.org))
+}
+
+/// What a viewer may see of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "level")]
+pub enum Access {
+    /// Nothing: it does not exist as far as this viewer knows.
+    None,
+    /// The public page: public events, no personal data.
+    Public,
+    /// The reporter: public and reporter events, their own data.
+    Reporter,
+    /// Staff in scope: every event; the reporter's identity only when `identity`.
+    Staff { identity: bool },
+}
+
+impl Access {
+    pub fn sees_identity(self) -> bool {
+        matches!(self, Access::Reporter | Access::Staff { identity: true })
+    }
+}
+
+pub fn access(actor: &Actor, report: &Report, orgs: &OrgTree) -> Access {
+    let public_or_none = || if report.is_public() { Access::Public } else { Access::None };
+    match actor {
+        Actor::System => Access::Staff { identity: true },
+        a if a.is_reporter_of(report) => Access::Reporter,
+        Actor::Staff(staff) if staff.role.has(Permission::ReadReports) && has_seen(staff, report, orgs) => {
+            // An anonymous reporter is known to the screening desk only (abuse handling).
+            let identity = !report.privacy.anonymous
+                || (staff.role == Role::Screener && orgs.is_within(report.screening_desk, staff.org));
+            Access::Staff { identity }
+        }
+        _ => public_or_none(),
+    }
+}

@@ -1,0 +1,127 @@
+//! Routing rules: (category, region) → instansi and default unit.
+//!
+//! A screener gets the instansi as a suggestion; a coordinator gets the unit as the
+//! default disposition. Neither is applied without a person's click.
+
+use crate::category::CategoryTree;
+use crate::ids::{CategoryId, OrgId, RuleId};
+use crate::region::RegionCode;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutingRule {
+    pub id: RuleId,
+    pub category: CategoryId,
+    /// The region the rule covers (and everything inside it); `None` for the whole country.
+    pub region: Option<RegionCode>,
+    pub instansi: OrgId,
+    pub unit: Option<OrgId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRoutingRule {
+    pub category: CategoryId,
+    pub region: Option<RegionCode>,
+    pub instansi: OrgId,
+    pub unit: Option<OrgId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub rule: RuleId,
+    pub instansi: OrgId,
+    pub unit: Option<OrgId>,
+}
+
+/// The routing table, indexed for suggestion lookups.
+#[derive(Debug, Clone, Default)]
+pub struct Router {
+    rules: Vec<RoutingRule>,
+}
+
+impl Router {
+    pub fn new(rules: Vec<RoutingRule>) -> Self {
+        Self { rules }
+    }
+
+    pub fn rules(&self) -> &[RoutingRule] {
+        &self.rules
+    }
+
+    /// The best rule for a report: the most specific region wins (a regency's own
+    /// government before a ministry), then the most specific category.
+    pub fn suggest(
+        &self,
+        categories: &CategoryTree,
+        category: Option<CategoryId>,
+        region: Option<&RegionCode>,
+    ) -> Option<Suggestion> {
+        let lineage = category.map(|c| categories.lineage(c)).unwrap_or_default();
+        let region_rank = |r: &Option<RegionCode>| -> Option<usize> {
+            match (r, region) {
+                (None, _) => Some(0),
+                (Some(rule), Some(report)) if report.is_within(rule) => Some(rule.lineage().len()),
+                _ => None,
+            }
+        };
+        self.rules
+            .iter()
+            .filter_map(|rule| {
+                let cat_rank = lineage.iter().position(|c| *c == rule.category)?;
+                let reg_rank = region_rank(&rule.region)?;
+                // Higher region rank is better; lower category position is more specific.
+                Some(((reg_rank, usize::MAX - cat_rank, std::cmp::Reverse(rule.id)), rule))
+            })
+            .max_by_key(|(rank, _)| *rank)
+            .map(|(_, rule)| Suggestion { rule: rule.id, instansi: rule.instansi, unit: rule.unit })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::category::Category;
+
+    fn cat(id: i64, code: &str, parent: Option<i64>) -> Category {
+        Category {
+            id: CategoryId(id),
+            code: code.into(),
+            parent: parent.map(CategoryId),
+            name_id: code.into(),
+            name_en: code.into(),
+            active: true,
+        }
+    }
+
+    fn rule(id: i64, cat: i64, region: Option<&str>, instansi: i64, unit: Option<i64>) -> RoutingRule {
+        RoutingRule {
+            id: RuleId(id),
+            category: CategoryId(cat),
+            region: region.map(|r| RegionCode::parse(r).unwrap()),
+            instansi: OrgId(instansi),
+            unit: unit.map(OrgId),
+        }
+    }
+
+    #[test]
+    fn a_damaged_road_in_kutai_timur_goes_to_its_pupr() {
+        let cats = CategoryTree::new([cat(1, "pu", None), cat(2, "pu.jalan", Some(1)), cat(3, "kesehatan", None)]);
+        let router = Router::new(vec![
+            rule(1, 2, None, 500, None),             // national roads ministry
+            rule(2, 1, Some("64.08"), 10, Some(11)), // Pemkab Kutai Timur → Dinas PUPR
+            rule(3, 1, Some("64"), 60, None),        // Pemprov Kaltim
+            rule(4, 3, Some("64.08"), 10, Some(14)),
+        ]);
+        let desa = RegionCode::parse("64.08.01.2001").unwrap();
+        let s = router.suggest(&cats, Some(CategoryId(2)), Some(&desa)).unwrap();
+        assert_eq!((s.instansi, s.unit), (OrgId(10), Some(OrgId(11))));
+        // Outside Kaltim, only the national rule applies.
+        let jayapura = RegionCode::parse("91.03").unwrap();
+        let s = router.suggest(&cats, Some(CategoryId(2)), Some(&jayapura)).unwrap();
+        assert_eq!(s.instansi, OrgId(500));
+        // Without a location, the national rule.
+        assert_eq!(router.suggest(&cats, Some(CategoryId(2)), None).unwrap().instansi, OrgId(500));
+        // No category: no suggestion.
+        assert_eq!(router.suggest(&cats, None, Some(&desa)), None);
+    }
+}

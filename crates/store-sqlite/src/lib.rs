@@ -1,0 +1,362 @@
+//! Aduan's embedded storage: one SQLite file in WAL mode.
+//!
+//! All writes go through one connection (SQLite has one writer at a time; queueing in
+//! the pool is cheaper than retrying on a busy database), reads through a small pool
+//! that WAL lets run beside the writer.
+
+mod directory;
+mod listing;
+mod reference;
+mod reports;
+mod search_text;
+mod time;
+
+use aduan_domain::calendar::Holiday;
+use aduan_domain::category::{Category, NewCategory};
+use aduan_domain::event::Event;
+use aduan_domain::ids::{AssignmentId, CategoryId, OrgId, PersonId, ReportId, RuleId};
+use aduan_domain::lifecycle::{Filing, Transition};
+use aduan_domain::org::{NewOrganisation, Organisation};
+use aduan_domain::person::{Email, NewPerson, Person, Role, RoleAssignment};
+use aduan_domain::report::Report;
+use aduan_domain::routing::{NewRoutingRule, RoutingRule};
+use aduan_domain::sla::Limits;
+use aduan_domain::time::Timestamp;
+use aduan_domain::tracking::TrackingNumber;
+use aduan_store::{ImportedReport, Page, PageRequest, ReportFilter, ReportSummary, Store, StoreError, StoreResult};
+use async_trait::async_trait;
+use directory::PersonKey;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+use time::micros;
+
+/// How the database file is opened.
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    /// `FULL` makes every commit durable before it returns (the default); `NORMAL` may
+    /// lose the last commits on power loss, never on a crash of the process.
+    pub synchronous_full: bool,
+    /// Connections for reads, beside the one writer.
+    pub readers: u32,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions { synchronous_full: true, readers: 4 }
+    }
+}
+
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+    path: PathBuf,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl SqliteStore {
+    /// Opens (creating it if needed) the database at a `sqlite:` URL or a file path.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        Self::open(Path::new(path), SqliteOptions::default()).await
+    }
+
+    pub async fn open(path: &Path, options: SqliteOptions) -> StoreResult<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let base = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(if options.synchronous_full { SqliteSynchronous::Full } else { SqliteSynchronous::Normal })
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-32768")
+            .pragma("temp_store", "memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(base.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(options.readers.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(base.read_only(true).pragma("query_only", "1"))
+            .await?;
+        Ok(SqliteStore { writer, reader, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The write transaction: `BEGIN IMMEDIATE`, so a second process waits for the lock
+    /// up front instead of failing halfway through.
+    async fn begin(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR.run(&self.writer).await.map_err(|e| StoreError::Other(format!("migration failed: {e}")))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    async fn database_size(&self) -> StoreResult<u64> {
+        let mut total = 0;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", self.path.display()));
+            total += std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+        }
+        Ok(total)
+    }
+
+    async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
+    async fn create_organisations(&self, orgs: &[NewOrganisation]) -> StoreResult<Vec<OrgId>> {
+        let mut tx = self.begin().await?;
+        let ids = directory::create_organisations(&mut tx, orgs).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn update_organisation(&self, org: &Organisation) -> StoreResult<()> {
+        directory::update_organisation(&self.writer, org).await
+    }
+
+    async fn organisations(&self) -> StoreResult<Vec<Organisation>> {
+        directory::organisations(&self.reader).await
+    }
+
+    async fn create_person(&self, person: &NewPerson, now: Timestamp) -> StoreResult<PersonId> {
+        directory::create_person(&self.writer, person, now).await
+    }
+
+    async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
+        directory::person(&self.reader, "id", PersonKey::Id(id)).await
+    }
+
+    async fn person_by_email(&self, email: &Email) -> StoreResult<Option<Person>> {
+        directory::person(&self.reader, "email", PersonKey::Email(email)).await
+    }
+
+    async fn password_hash(&self, id: PersonId) -> StoreResult<Option<String>> {
+        let row: Option<(Option<String>,)> = sqlx::query_as("SELECT password_hash FROM people WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.and_then(|(h,)| h))
+    }
+
+    async fn set_password_hash(&self, id: PersonId, hash: &str) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE people SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(id.0)
+            .execute(&self.writer)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("person {id}")));
+        }
+        Ok(())
+    }
+
+    async fn grant_role(&self, person: PersonId, role: Role, org: OrgId, now: Timestamp) -> StoreResult<AssignmentId> {
+        let mut conn = self.writer.acquire().await?;
+        directory::grant(&mut conn, person, role, org, micros(now)).await
+    }
+
+    async fn revoke_role(&self, assignment: AssignmentId, now: Timestamp) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE role_assignments SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(micros(now))
+            .bind(assignment.0)
+            .execute(&self.writer)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("active role assignment {assignment}")));
+        }
+        Ok(())
+    }
+
+    async fn assignments(&self, person: PersonId) -> StoreResult<Vec<RoleAssignment>> {
+        directory::assignments(&self.reader, person).await
+    }
+
+    async fn staff_of(&self, orgs: &[OrgId]) -> StoreResult<Vec<(Person, RoleAssignment)>> {
+        directory::staff_of(&self.reader, orgs).await
+    }
+
+    async fn create_categories(&self, categories: &[NewCategory]) -> StoreResult<Vec<CategoryId>> {
+        let mut tx = self.begin().await?;
+        let ids = reference::create_categories(&mut tx, categories).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn categories(&self) -> StoreResult<Vec<Category>> {
+        reference::categories(&self.reader).await
+    }
+
+    async fn create_routing_rules(&self, rules: &[NewRoutingRule]) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        reference::create_routing_rules(&mut tx, rules).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_routing_rule(&self, id: RuleId) -> StoreResult<()> {
+        let done = sqlx::query("DELETE FROM routing_rules WHERE id = ?").bind(id.0).execute(&self.writer).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("routing rule {id}")));
+        }
+        Ok(())
+    }
+
+    async fn routing_rules(&self) -> StoreResult<Vec<RoutingRule>> {
+        reference::routing_rules(&self.reader).await
+    }
+
+    async fn holiday_years(&self) -> StoreResult<Vec<(i32, Vec<Holiday>)>> {
+        reference::holiday_years(&self.reader).await
+    }
+
+    async fn save_holiday_year(&self, year: i32, holidays: &[Holiday], now: Timestamp) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        reference::save_holiday_year(&mut tx, year, holidays, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn sla_overrides(&self) -> StoreResult<HashMap<OrgId, Limits>> {
+        reference::sla_overrides(&self.reader).await
+    }
+
+    async fn set_sla_override(&self, org: OrgId, limits: Option<&Limits>) -> StoreResult<()> {
+        reference::set_sla_override(&self.writer, org, limits).await
+    }
+
+    async fn create_report(&self, filing: &Filing) -> StoreResult<Report> {
+        let mut tx = self.begin().await?;
+        let id = reports::insert(&mut tx, &filing.report, &filing.events).await?;
+        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn report(&self, id: ReportId) -> StoreResult<Option<Report>> {
+        let mut conn = self.reader.acquire().await?;
+        reports::load(&mut conn, id).await
+    }
+
+    async fn report_by_tracking(&self, tracking: &TrackingNumber) -> StoreResult<Option<Report>> {
+        let mut conn = self.reader.acquire().await?;
+        match reports::id_by_tracking(&mut conn, tracking).await? {
+            Some(id) => reports::load(&mut conn, id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn apply(&self, t: &Transition) -> StoreResult<Report> {
+        let mut tx = self.begin().await?;
+        reports::update(&mut tx, t.expected_version, &t.report, &t.events).await?;
+        let id = t.report.id;
+        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn events(&self, report: ReportId) -> StoreResult<Vec<Event>> {
+        let mut conn = self.reader.acquire().await?;
+        reports::events(&mut conn, report).await
+    }
+
+    async fn list_reports(&self, filter: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {
+        listing::list(&self.reader, filter, page).await
+    }
+
+    async fn count_reports(&self, filter: &ReportFilter) -> StoreResult<u64> {
+        listing::count(&self.reader, filter).await
+    }
+
+    async fn add_support(&self, report: ReportId, supporter: &str, now: Timestamp) -> StoreResult<bool> {
+        let mut tx = self.begin().await?;
+        let added = sqlx::query("INSERT OR IGNORE INTO supports (report_id, supporter, created_at) VALUES (?, ?, ?)")
+            .bind(report.0)
+            .bind(supporter)
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if added {
+            sqlx::query("UPDATE reports SET support_count = support_count + 1 WHERE id = ?")
+                .bind(report.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn import_reports(&self, batch: &[ImportedReport]) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        for r in batch {
+            reports::insert(&mut tx, &r.report, &r.events).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn due_reports(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<ReportId>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT report_id FROM deadlines WHERE state = 'running' AND overdue_at IS NULL AND due_at < ? \
+             GROUP BY report_id ORDER BY MIN(due_at) LIMIT ?",
+        )
+        .bind(micros(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| ReportId(id)).collect())
+    }
+
+    async fn try_lease(&self, name: &str, holder: &str, now: Timestamp, until: Timestamp) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO job_leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE \
+             SET holder = excluded.holder, expires_at = excluded.expires_at \
+             WHERE job_leases.holder = excluded.holder OR job_leases.expires_at < ?",
+        )
+        .bind(name)
+        .bind(holder)
+        .bind(micros(until))
+        .bind(micros(now))
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM job_leases WHERE name = ? AND holder = ?")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,177 @@
+//! Report lists: filters, scopes, full-text search and keyset pagination.
+
+use crate::search_text::match_expression;
+use crate::time::{micros, ts};
+use aduan_domain::ids::{CategoryId, OrgId, ReportId};
+use aduan_domain::region::RegionCode;
+use aduan_domain::report::{Channel, Privacy, ReportType};
+use aduan_domain::status::Status;
+use aduan_domain::tracking::TrackingNumber;
+use aduan_store::codec::{checked, parse};
+use aduan_store::{Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+const PUBLIC_STATUSES: &str = "('forwarded', 'in_progress', 'responded', 'closed')";
+const OVERDUE: &str = "EXISTS (SELECT 1 FROM deadlines d WHERE d.report_id = r.id AND d.state = 'running' \
+     AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion'))";
+
+/// Appends the WHERE clause of a filter. Returns false when the filter can match nothing
+/// (a search without a single word).
+fn push_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option<Cursor>) -> bool {
+    q.push(" WHERE 1 = 1");
+    match &f.scope {
+        Scope::All => {}
+        Scope::Public => {
+            q.push(" AND r.confidential = 0 AND r.status IN ");
+            q.push(PUBLIC_STATUSES);
+        }
+        Scope::Involving(orgs) => {
+            if orgs.is_empty() {
+                return false;
+            }
+            q.push(" AND EXISTS (SELECT 1 FROM report_orgs o WHERE o.report_id = r.id AND o.org_id IN (");
+            let mut list = q.separated(", ");
+            for o in orgs {
+                list.push_bind(o.0);
+            }
+            q.push("))");
+        }
+        Scope::Reporter(p) => {
+            q.push(" AND r.reporter_person_id = ").push_bind(p.0);
+        }
+    }
+    if !f.statuses.is_empty() {
+        q.push(" AND r.status IN (");
+        let mut list = q.separated(", ");
+        for s in &f.statuses {
+            list.push_bind(s.as_str());
+        }
+        q.push(")");
+    }
+    if !f.categories.is_empty() {
+        q.push(" AND r.category_id IN (");
+        let mut list = q.separated(", ");
+        for c in &f.categories {
+            list.push_bind(c.0);
+        }
+        q.push(")");
+    }
+    if let Some(region) = &f.region {
+        // Codes have fixed widths: everything inside 64.08 sorts between "64.08" and "64.08/".
+        q.push(" AND r.region_code >= ").push_bind(region.as_str().to_string());
+        q.push(" AND r.region_code < ").push_bind(format!("{}/", region.as_str()));
+    }
+    if let Some(i) = f.instansi {
+        q.push(" AND r.instansi_id = ").push_bind(i.0);
+    }
+    if let Some(u) = f.unit {
+        q.push(" AND EXISTS (SELECT 1 FROM report_units u WHERE u.report_id = r.id AND u.unit_id = ").push_bind(u.0);
+        q.push(")");
+    }
+    if let Some(c) = f.channel {
+        q.push(" AND r.channel = ").push_bind(c.as_str());
+    }
+    if let Some(t) = f.submitted_from {
+        q.push(" AND r.submitted_at >= ").push_bind(micros(t));
+    }
+    if let Some(t) = f.submitted_before {
+        q.push(" AND r.submitted_at < ").push_bind(micros(t));
+    }
+    if f.overdue {
+        q.push(" AND ").push(OVERDUE);
+    }
+    if f.ombudsman_flagged {
+        q.push(" AND r.ombudsman_flagged_at IS NOT NULL");
+    }
+    if let Some(text) = f.search_text() {
+        let Some(expr) = match_expression(text) else { return false };
+        q.push(" AND r.id IN (SELECT rowid FROM report_text WHERE report_text MATCH ").push_bind(expr);
+        q.push(")");
+    }
+    if let Some(c) = after {
+        let op = match f.order {
+            SortOrder::Newest => " < ",
+            SortOrder::Oldest => " > ",
+        };
+        q.push(" AND (r.submitted_at, r.id)").push(op).push("(").push_bind(micros(c.submitted_at));
+        q.push(", ").push_bind(c.id.0).push(")");
+    }
+    true
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    tracking: String,
+    kind: String,
+    title: String,
+    status: String,
+    category_id: Option<i64>,
+    region_code: Option<String>,
+    instansi_id: Option<i64>,
+    channel: String,
+    anonymous: bool,
+    confidential: bool,
+    support_count: i64,
+    submitted_at: i64,
+    updated_at: i64,
+    overdue: bool,
+    flagged: bool,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> StoreResult<ReportSummary> {
+        Ok(ReportSummary {
+            id: ReportId(self.id),
+            tracking: checked("tracking", TrackingNumber::parse(&self.tracking))?,
+            kind: parse("kind", &self.kind, ReportType::parse)?,
+            title: self.title,
+            status: parse("status", &self.status, Status::parse)?,
+            category: self.category_id.map(CategoryId),
+            region: self.region_code.map(|c| checked("region_code", RegionCode::parse(&c))).transpose()?,
+            instansi: self.instansi_id.map(OrgId),
+            channel: parse("channel", &self.channel, Channel::parse)?,
+            privacy: Privacy { anonymous: self.anonymous, confidential: self.confidential },
+            support_count: self.support_count,
+            submitted_at: ts("submitted_at", self.submitted_at)?,
+            updated_at: ts("updated_at", self.updated_at)?,
+            overdue: self.overdue,
+            ombudsman_flagged: self.flagged,
+        })
+    }
+}
+
+pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {
+    let limit = page.limit();
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
+         r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, ",
+    );
+    q.push(OVERDUE).push(" AS overdue, r.ombudsman_flagged_at IS NOT NULL AS flagged FROM reports r");
+    if !push_where(&mut q, f, page.after) {
+        return Ok(Page { items: Vec::new(), next: None });
+    }
+    q.push(match f.order {
+        SortOrder::Newest => " ORDER BY r.submitted_at DESC, r.id DESC",
+        SortOrder::Oldest => " ORDER BY r.submitted_at ASC, r.id ASC",
+    });
+    q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|s| Cursor { submitted_at: s.submitted_at, id: s.id })
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+pub async fn count(pool: &SqlitePool, f: &ReportFilter) -> StoreResult<u64> {
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM reports r");
+    if !push_where(&mut q, f, None) {
+        return Ok(0);
+    }
+    let (n,): (i64,) = q.build_query_as().fetch_one(pool).await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}

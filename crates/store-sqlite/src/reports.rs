@@ -1,0 +1,456 @@
+//! Reports, their clocks, units, involvement and events.
+
+use crate::search_text::index_body;
+use crate::time::{date_opt, micros, micros_opt, ts, ts_opt};
+use aduan_domain::deadline::{ClockKind, ClockState, Deadline, Limit};
+use aduan_domain::event::{Event, EventActor, NewEvent, Visibility};
+use aduan_domain::ids::{CategoryId, OrgId, PersonId, ReportId};
+use aduan_domain::person::{Email, Phone, Role};
+use aduan_domain::region::RegionCode;
+use aduan_domain::report::{
+    Channel, GeoPoint, Location, Privacy, Rating, Report, ReportType, Reporter, UnitAssignment,
+};
+use aduan_domain::sla::Complexity;
+use aduan_domain::status::Status;
+use aduan_domain::text::Text;
+use aduan_domain::time::Zone;
+use aduan_domain::tracking::TrackingNumber;
+use aduan_store::codec::{checked, from_json, parse, parse_opt, to_json};
+use aduan_store::{StoreError, StoreResult};
+use sqlx::AssertSqlSafe;
+use sqlx::query::Query;
+use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteConnection};
+
+/// The report columns written on insert and update, in bind order.
+const COLUMNS: &str = "tracking, version, kind, title, description, incident_date, region_code, address, lat, lon, \
+     category_id, tags, target_instansi_id, channel, anonymous, confidential, reporter_person_id, reporter_name, \
+     reporter_email, reporter_phone, reporter_nik, reporter_public_name, entered_by, secret_hash, attachments, status, \
+     screening_desk_id, instansi_id, complexity, archive_reason, closure, support_count, rating_stars, rating_comment, \
+     rating_at, appealed, ombudsman_flagged_at, submitted_at, verified_at, forwarded_at, first_answer_at, responded_at, \
+     closed_at, updated_at";
+const PLACEHOLDERS: &str = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
+     ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+
+type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
+
+fn bind_report<'q>(q: SqliteQuery<'q>, r: &Report) -> StoreResult<SqliteQuery<'q>> {
+    Ok(q.bind(r.tracking.as_str().to_string())
+        .bind(r.version)
+        .bind(r.kind.as_str())
+        .bind(r.title.as_str().to_string())
+        .bind(r.description.as_str().to_string())
+        .bind(r.incident_date.map(|d| d.format("%Y-%m-%d").to_string()))
+        .bind(r.location.region.as_ref().map(|c| c.as_str().to_string()))
+        .bind(r.location.address.clone())
+        .bind(r.location.point.map(|p| p.lat))
+        .bind(r.location.point.map(|p| p.lon))
+        .bind(r.category.map(|c| c.0))
+        .bind(to_json(&r.tags)?)
+        .bind(r.target_instansi.map(|o| o.0))
+        .bind(r.channel.as_str())
+        .bind(r.privacy.anonymous)
+        .bind(r.privacy.confidential)
+        .bind(r.reporter.person.map(|p| p.0))
+        .bind(r.reporter.name.clone())
+        .bind(r.reporter.email.as_ref().map(|e| e.as_str().to_string()))
+        .bind(r.reporter.phone.as_ref().map(|p| p.as_str().to_string()))
+        .bind(r.reporter.nik.clone())
+        .bind(r.reporter.public_name.clone())
+        .bind(r.entered_by.map(|p| p.0))
+        .bind(r.secret_hash.clone())
+        .bind(to_json(&r.attachments)?)
+        .bind(r.status.as_str())
+        .bind(r.screening_desk.0)
+        .bind(r.instansi.map(|o| o.0))
+        .bind(r.complexity.map(|c| c.as_str()))
+        .bind(r.archive_reason.as_ref().map(to_json).transpose()?)
+        .bind(r.closure.as_ref().map(to_json).transpose()?)
+        .bind(r.support_count)
+        .bind(r.rating.as_ref().map(|x| i64::from(x.stars)))
+        .bind(r.rating.as_ref().and_then(|x| x.comment.as_ref().map(|c| c.as_str().to_string())))
+        .bind(r.rating.as_ref().map(|x| micros(x.at)))
+        .bind(r.appealed)
+        .bind(micros_opt(r.ombudsman_flagged_at))
+        .bind(micros(r.submitted_at))
+        .bind(micros_opt(r.verified_at))
+        .bind(micros_opt(r.forwarded_at))
+        .bind(micros_opt(r.first_answer_at))
+        .bind(micros_opt(r.responded_at))
+        .bind(micros_opt(r.closed_at))
+        .bind(micros(r.updated_at)))
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: i64,
+    tracking: String,
+    version: i64,
+    kind: String,
+    title: String,
+    description: String,
+    incident_date: Option<String>,
+    region_code: Option<String>,
+    address: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    category_id: Option<i64>,
+    tags: String,
+    target_instansi_id: Option<i64>,
+    channel: String,
+    anonymous: bool,
+    confidential: bool,
+    reporter_person_id: Option<i64>,
+    reporter_name: Option<String>,
+    reporter_email: Option<String>,
+    reporter_phone: Option<String>,
+    reporter_nik: Option<String>,
+    reporter_public_name: Option<String>,
+    entered_by: Option<i64>,
+    secret_hash: Option<String>,
+    attachments: String,
+    status: String,
+    screening_desk_id: i64,
+    instansi_id: Option<i64>,
+    complexity: Option<String>,
+    archive_reason: Option<String>,
+    closure: Option<String>,
+    support_count: i64,
+    rating_stars: Option<i64>,
+    rating_comment: Option<String>,
+    rating_at: Option<i64>,
+    appealed: bool,
+    ombudsman_flagged_at: Option<i64>,
+    submitted_at: i64,
+    verified_at: Option<i64>,
+    forwarded_at: Option<i64>,
+    first_answer_at: Option<i64>,
+    responded_at: Option<i64>,
+    closed_at: Option<i64>,
+    updated_at: i64,
+}
+
+impl ReportRow {
+    fn into_report(self) -> StoreResult<Report> {
+        let point = match (self.lat, self.lon) {
+            (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon }),
+            _ => None,
+        };
+        let rating = match (self.rating_stars, self.rating_at) {
+            (Some(stars), Some(at)) => Some(Rating {
+                stars: checked("rating_stars", u8::try_from(stars))?,
+                comment: self.rating_comment.map(Text::trusted),
+                at: ts("rating_at", at)?,
+            }),
+            _ => None,
+        };
+        Ok(Report {
+            id: ReportId(self.id),
+            tracking: checked("tracking", TrackingNumber::parse(&self.tracking))?,
+            version: self.version,
+            kind: parse("kind", &self.kind, ReportType::parse)?,
+            title: Text::trusted(self.title),
+            description: Text::trusted(self.description),
+            incident_date: date_opt("incident_date", self.incident_date.as_deref())?,
+            location: Location {
+                region: self.region_code.map(|c| checked("region_code", RegionCode::parse(&c))).transpose()?,
+                address: self.address,
+                point,
+            },
+            category: self.category_id.map(CategoryId),
+            tags: from_json("tags", &self.tags)?,
+            target_instansi: self.target_instansi_id.map(OrgId),
+            channel: parse("channel", &self.channel, Channel::parse)?,
+            privacy: Privacy { anonymous: self.anonymous, confidential: self.confidential },
+            reporter: Reporter {
+                person: self.reporter_person_id.map(PersonId),
+                name: self.reporter_name,
+                email: self.reporter_email.map(|e| checked("reporter_email", Email::parse(&e))).transpose()?,
+                phone: self.reporter_phone.map(|p| checked("reporter_phone", Phone::parse(&p))).transpose()?,
+                nik: self.reporter_nik,
+                public_name: self.reporter_public_name,
+            },
+            entered_by: self.entered_by.map(PersonId),
+            secret_hash: self.secret_hash,
+            attachments: from_json("attachments", &self.attachments)?,
+            status: parse("status", &self.status, Status::parse)?,
+            screening_desk: OrgId(self.screening_desk_id),
+            instansi: self.instansi_id.map(OrgId),
+            units: Vec::new(),
+            involved: Default::default(),
+            complexity: parse_opt("complexity", self.complexity.as_deref(), Complexity::parse)?,
+            archive_reason: self.archive_reason.map(|a| from_json("archive_reason", &a)).transpose()?,
+            closure: self.closure.map(|c| from_json("closure", &c)).transpose()?,
+            support_count: self.support_count,
+            rating,
+            appealed: self.appealed,
+            ombudsman_flagged_at: ts_opt("ombudsman_flagged_at", self.ombudsman_flagged_at)?,
+            submitted_at: ts("submitted_at", self.submitted_at)?,
+            verified_at: ts_opt("verified_at", self.verified_at)?,
+            forwarded_at: ts_opt("forwarded_at", self.forwarded_at)?,
+            first_answer_at: ts_opt("first_answer_at", self.first_answer_at)?,
+            responded_at: ts_opt("responded_at", self.responded_at)?,
+            closed_at: ts_opt("closed_at", self.closed_at)?,
+            updated_at: ts("updated_at", self.updated_at)?,
+            deadlines: Vec::new(),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DeadlineRow {
+    seq: i64,
+    clock: String,
+    holder_id: i64,
+    zone: String,
+    limit_unit: String,
+    limit_count: i64,
+    started_at: i64,
+    due_at: i64,
+    state: String,
+    paused_at: Option<i64>,
+    stopped_at: Option<i64>,
+    overdue_at: Option<i64>,
+    assumed_years: String,
+}
+
+impl DeadlineRow {
+    fn into_deadline(self) -> StoreResult<Deadline> {
+        let count = checked("limit_count", u32::try_from(self.limit_count))?;
+        Ok(Deadline {
+            seq: checked("seq", u32::try_from(self.seq))?,
+            clock: parse("clock", &self.clock, ClockKind::parse)?,
+            holder: OrgId(self.holder_id),
+            zone: checked("zone", self.zone.parse::<Zone>())?,
+            limit: match self.limit_unit.as_str() {
+                "working_days" => Limit::WorkingDays(count),
+                _ => Limit::CalendarDays(count),
+            },
+            started_at: ts("started_at", self.started_at)?,
+            due_at: ts("due_at", self.due_at)?,
+            state: parse("state", &self.state, ClockState::parse)?,
+            paused_at: ts_opt("paused_at", self.paused_at)?,
+            stopped_at: ts_opt("stopped_at", self.stopped_at)?,
+            overdue_at: ts_opt("overdue_at", self.overdue_at)?,
+            assumed_years: from_json("assumed_years", &self.assumed_years)?,
+        })
+    }
+}
+
+fn limit_columns(limit: Limit) -> (&'static str, i64) {
+    match limit {
+        Limit::WorkingDays(n) => ("working_days", i64::from(n)),
+        Limit::CalendarDays(n) => ("calendar_days", i64::from(n)),
+    }
+}
+
+/// Loads a report with its units, involvement and clocks.
+pub async fn load(conn: &mut SqliteConnection, id: ReportId) -> StoreResult<Option<Report>> {
+    let row: Option<ReportRow> =
+        sqlx::query_as("SELECT * FROM reports WHERE id = ?").bind(id.0).fetch_optional(&mut *conn).await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut report = row.into_report()?;
+    let units: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT unit_id, assigned_at, final_answer_at FROM report_units WHERE report_id = ? ORDER BY assigned_at, unit_id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (unit, assigned_at, final_at) in units {
+        report.units.push(UnitAssignment {
+            unit: OrgId(unit),
+            assigned_at: ts("assigned_at", assigned_at)?,
+            final_answer_at: ts_opt("final_answer_at", final_at)?,
+        });
+    }
+    let orgs: Vec<(i64,)> =
+        sqlx::query_as("SELECT org_id FROM report_orgs WHERE report_id = ?").bind(id.0).fetch_all(&mut *conn).await?;
+    report.involved = orgs.into_iter().map(|(o,)| OrgId(o)).collect();
+    let deadlines: Vec<DeadlineRow> = sqlx::query_as("SELECT * FROM deadlines WHERE report_id = ? ORDER BY seq")
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    report.deadlines = deadlines.into_iter().map(DeadlineRow::into_deadline).collect::<StoreResult<_>>()?;
+    Ok(Some(report))
+}
+
+pub async fn id_by_tracking(conn: &mut SqliteConnection, tracking: &TrackingNumber) -> StoreResult<Option<ReportId>> {
+    let id: Option<(i64,)> = sqlx::query_as("SELECT id FROM reports WHERE tracking = ?")
+        .bind(tracking.as_str().to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(id.map(|(i,)| ReportId(i)))
+}
+
+/// Inserts a new report with everything attached to it; returns its id.
+pub async fn insert(conn: &mut SqliteConnection, report: &Report, events: &[NewEvent]) -> StoreResult<ReportId> {
+    // Built from the constants above only.
+    let sql = format!("INSERT INTO reports ({COLUMNS}) VALUES ({PLACEHOLDERS})");
+    let result = bind_report(sqlx::query(AssertSqlSafe(sql)), report)?.execute(&mut *conn).await?;
+    let id = ReportId(result.last_insert_rowid());
+    write_attached(conn, id, report).await?;
+    append_events(conn, id, 0, events).await?;
+    index_text(conn, id, report).await?;
+    Ok(id)
+}
+
+/// Writes a transition if the report is still at the expected version.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    before_version: i64,
+    report: &Report,
+    events: &[NewEvent],
+) -> StoreResult<()> {
+    let old: Option<(String, String)> = sqlx::query_as("SELECT title, description FROM reports WHERE id = ?")
+        .bind(report.id.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some((old_title, old_description)) = old else {
+        return Err(StoreError::NotFound(format!("report {}", report.id)));
+    };
+    let sql = format!("UPDATE reports SET ({COLUMNS}) = ({PLACEHOLDERS}) WHERE id = ? AND version = ?");
+    let done = bind_report(sqlx::query(AssertSqlSafe(sql)), report)?
+        .bind(report.id.0)
+        .bind(before_version)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Stale(report.id));
+    }
+    sqlx::query("DELETE FROM report_units WHERE report_id = ?").bind(report.id.0).execute(&mut *conn).await?;
+    write_attached(conn, report.id, report).await?;
+    let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM events WHERE report_id = ?")
+        .bind(report.id.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    append_events(conn, report.id, last, events).await?;
+    if old_title != report.title.as_str() || old_description != report.description.as_str() {
+        sqlx::query("DELETE FROM report_text WHERE rowid = ?").bind(report.id.0).execute(&mut *conn).await?;
+        index_text(conn, report.id, report).await?;
+    }
+    Ok(())
+}
+
+/// Units, involvement and clocks: rewritten from the report each time.
+async fn write_attached(conn: &mut SqliteConnection, id: ReportId, report: &Report) -> StoreResult<()> {
+    for u in &report.units {
+        sqlx::query("INSERT INTO report_units (report_id, unit_id, assigned_at, final_answer_at) VALUES (?, ?, ?, ?)")
+            .bind(id.0)
+            .bind(u.unit.0)
+            .bind(micros(u.assigned_at))
+            .bind(micros_opt(u.final_answer_at))
+            .execute(&mut *conn)
+            .await?;
+    }
+    for org in &report.involved {
+        sqlx::query("INSERT OR IGNORE INTO report_orgs (report_id, org_id) VALUES (?, ?)")
+            .bind(id.0)
+            .bind(org.0)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for d in &report.deadlines {
+        let (unit, count) = limit_columns(d.limit);
+        sqlx::query(
+            "INSERT INTO deadlines (report_id, seq, clock, holder_id, zone, limit_unit, limit_count, started_at, due_at, \
+             state, paused_at, stopped_at, overdue_at, assumed_years) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (report_id, seq) DO UPDATE SET due_at = excluded.due_at, state = excluded.state, \
+             paused_at = excluded.paused_at, stopped_at = excluded.stopped_at, overdue_at = excluded.overdue_at, \
+             assumed_years = excluded.assumed_years",
+        )
+        .bind(id.0)
+        .bind(i64::from(d.seq))
+        .bind(d.clock.as_str())
+        .bind(d.holder.0)
+        .bind(d.zone.abbreviation())
+        .bind(unit)
+        .bind(count)
+        .bind(micros(d.started_at))
+        .bind(micros(d.due_at))
+        .bind(d.state.as_str())
+        .bind(micros_opt(d.paused_at))
+        .bind(micros_opt(d.stopped_at))
+        .bind(micros_opt(d.overdue_at))
+        .bind(to_json(&d.assumed_years)?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn append_events(
+    conn: &mut SqliteConnection,
+    id: ReportId,
+    last_seq: i64,
+    events: &[NewEvent],
+) -> StoreResult<()> {
+    for (i, e) in events.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO events (report_id, seq, at, actor_person, actor_org, actor_role, from_status, to_status, kind, \
+             visibility, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.0)
+        .bind(last_seq + 1 + i as i64)
+        .bind(micros(e.at))
+        .bind(e.actor.person.map(|p| p.0))
+        .bind(e.actor.org.map(|o| o.0))
+        .bind(e.actor.role.map(|r| r.as_str()))
+        .bind(e.from.map(|s| s.as_str()))
+        .bind(e.to.as_str())
+        .bind(e.kind.code())
+        .bind(e.visibility().as_str())
+        .bind(to_json(&e.kind)?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn index_text(conn: &mut SqliteConnection, id: ReportId, report: &Report) -> StoreResult<()> {
+    sqlx::query("INSERT INTO report_text (rowid, body) VALUES (?, ?)")
+        .bind(id.0)
+        .bind(index_body(report.title.as_str(), report.description.as_str()))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    seq: i64,
+    at: i64,
+    actor_person: Option<i64>,
+    actor_org: Option<i64>,
+    actor_role: Option<String>,
+    from_status: Option<String>,
+    to_status: String,
+    visibility: String,
+    data: String,
+}
+
+pub async fn events(conn: &mut SqliteConnection, id: ReportId) -> StoreResult<Vec<Event>> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT seq, at, actor_person, actor_org, actor_role, from_status, to_status, visibility, data \
+         FROM events WHERE report_id = ? ORDER BY seq",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Event {
+                report: id,
+                seq: r.seq,
+                at: ts("at", r.at)?,
+                actor: EventActor {
+                    person: r.actor_person.map(PersonId),
+                    org: r.actor_org.map(OrgId),
+                    role: parse_opt("actor_role", r.actor_role.as_deref(), Role::parse)?,
+                },
+                from: parse_opt("from_status", r.from_status.as_deref(), Status::parse)?,
+                to: parse("to_status", &r.to_status, Status::parse)?,
+                kind: from_json("data", &r.data)?,
+                visibility: parse("visibility", &r.visibility, Visibility::parse)?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,309 @@
+//! Lists, scopes, search and pagination.
+
+use super::fixture::{Fixture, day, t0, text};
+use crate::{PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, Store};
+use aduan_domain::ids::ReportId;
+use aduan_domain::lifecycle::{Command, Verification};
+use aduan_domain::report::{Channel, Privacy, Report};
+use aduan_domain::status::Status;
+use aduan_domain::text::Text;
+use chrono::Duration;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+async fn ids(store: &Arc<dyn Store>, filter: &ReportFilter) -> BTreeSet<ReportId> {
+    let mut out = BTreeSet::new();
+    let mut page = PageRequest::first(50);
+    loop {
+        let p = store.list_reports(filter, &page).await.expect("list");
+        out.extend(p.items.iter().map(|s| s.id));
+        match p.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(store.count_reports(filter).await.expect("count"), out.len() as u64, "count agrees with the list");
+    out
+}
+
+fn set(reports: &[&Report]) -> BTreeSet<ReportId> {
+    reports.iter().map(|r| r.id).collect()
+}
+
+/// Six reports: Kutim road (in progress), Kutim waste (forwarded, confidential), Jayapura
+/// road (submitted), a health report via phone (archived), and two more Kutim roads.
+struct Sample {
+    kutim_road: Report,
+    kutim_waste: Report,
+    jayapura_road: Report,
+    health: Report,
+    old_road: Report,
+    flagged: Report,
+}
+
+async fn sample(f: &Fixture) -> Sample {
+    let old_road = f.file_road("Jembatan kayu lapuk di Sangatta", t0() - Duration::days(90)).await;
+    let kutim_road = f.file_road("Jalan rusak di Sangatta Utara", t0()).await;
+    let kutim_road = f.act(&kutim_road, &f.screener, f.verify_to("KAB-64.08"), day(1)).await;
+    let kutim_road = f
+        .act(
+            &kutim_road,
+            &f.kutim_coordinator,
+            Command::Dispose { units: vec![f.org("KAB-64.08/DPUPR")], note: None },
+            day(1),
+        )
+        .await;
+    let waste = f.file(
+        f.draft(
+            "Sampah menumpuk di pasar",
+            "Sampah tidak diangkut selama seminggu, baunya menyengat sekali.",
+            "64.08.02",
+            "lingkungan",
+        ),
+        t0() + Duration::hours(1),
+    );
+    let kutim_waste = waste.await;
+    let v = Verification {
+        instansi: Some(f.org("KAB-64.08")),
+        privacy: Some(Privacy { anonymous: true, confidential: true }),
+        ..Verification::default()
+    };
+    let kutim_waste = f.act(&kutim_waste, &f.screener, Command::Verify(v), day(1)).await;
+    let jayapura_road = f
+        .file(
+            f.draft(
+                "Jalan longsor di Sentani",
+                "Jalan utama tertutup longsor sejak kemarin sore, kendaraan tidak bisa lewat.",
+                "91.03.01",
+                "pupr.jalan",
+            ),
+            t0() + Duration::hours(2),
+        )
+        .await;
+    let mut d = f.draft(
+        "Antrean puskesmas terlalu lama",
+        "Pasien menunggu lebih dari lima jam di puskesmas tanpa kejelasan.",
+        "64.08",
+        "kesehatan",
+    );
+    d.channel = Channel::Phone;
+    let filing =
+        aduan_domain::lifecycle::file(d, &f.kutim_coordinator, f.tracking(), None, &f.ctx(t0() + Duration::hours(3)))
+            .expect("intake");
+    let health = f.store.create_report(&filing).await.expect("create");
+    let health = f
+        .act(
+            &health,
+            &f.screener,
+            Command::Archive { reason: aduan_domain::report::ArchiveReason::OutOfScope, note: None },
+            day(1),
+        )
+        .await;
+    let flagged = f.file_road("Lampu jalan mati total", t0() - Duration::days(70)).await;
+    let flagged = f.act(&flagged, &aduan_domain::permission::Actor::System, Command::FlagOmbudsman, t0()).await;
+    Sample { kutim_road, kutim_waste, jayapura_road, health, old_road, flagged }
+}
+
+pub async fn lists_filter_by_every_field(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    let s = sample(&f).await;
+    let all = ReportFilter::new(Scope::All);
+    assert_eq!(ids(&f.store, &all).await.len(), 6);
+    let by = |change: &dyn Fn(&mut ReportFilter)| {
+        let mut x = all.clone();
+        change(&mut x);
+        x
+    };
+    let st = &f.store;
+    assert_eq!(
+        ids(st, &by(&|x| x.statuses = vec![Status::Submitted])).await,
+        set(&[&s.jayapura_road, &s.old_road, &s.flagged])
+    );
+    assert_eq!(
+        ids(st, &by(&|x| x.statuses = vec![Status::Forwarded, Status::InProgress])).await,
+        set(&[&s.kutim_road, &s.kutim_waste])
+    );
+    assert_eq!(ids(st, &by(&|x| x.categories = vec![f.category("kesehatan")])).await, set(&[&s.health]));
+    assert_eq!(
+        ids(st, &by(&|x| x.categories = vec![f.category("pupr.jalan"), f.category("pupr")])).await,
+        set(&[&s.kutim_road, &s.jayapura_road, &s.old_road, &s.flagged])
+    );
+    let region = |c: &str| aduan_domain::region::RegionCode::parse(c).ok();
+    assert_eq!(ids(st, &by(&|x| x.region = region("91"))).await, set(&[&s.jayapura_road]));
+    assert_eq!(
+        ids(st, &by(&|x| x.region = region("64.08"))).await,
+        set(&[&s.kutim_road, &s.kutim_waste, &s.health, &s.old_road, &s.flagged])
+    );
+    assert_eq!(ids(st, &by(&|x| x.region = region("64.08.02"))).await, set(&[&s.kutim_waste]));
+    assert!(ids(st, &by(&|x| x.region = region("64.09"))).await.is_empty(), "64.09 is not a prefix match of 64.08");
+    assert_eq!(ids(st, &by(&|x| x.instansi = Some(f.org("KAB-64.08")))).await, set(&[&s.kutim_road, &s.kutim_waste]));
+    assert_eq!(ids(st, &by(&|x| x.unit = Some(f.org("KAB-64.08/DPUPR")))).await, set(&[&s.kutim_road]));
+    assert_eq!(ids(st, &by(&|x| x.channel = Some(Channel::Phone))).await, set(&[&s.health]));
+    assert_eq!(
+        ids(st, &by(&|x| x.submitted_before = Some(t0()))).await,
+        set(&[&s.old_road, &s.flagged]),
+        "the bound is exclusive"
+    );
+    assert_eq!(
+        ids(
+            st,
+            &by(&|x| {
+                x.submitted_from = Some(t0());
+                x.submitted_before = Some(t0() + Duration::hours(2));
+            })
+        )
+        .await,
+        set(&[&s.kutim_road, &s.kutim_waste])
+    );
+    assert_eq!(ids(st, &by(&|x| x.ombudsman_flagged = true)).await, set(&[&s.flagged]));
+    // Overdue: the old road's verification ran out long ago; the job marks it.
+    let old = f.store.report(s.old_road.id).await.expect("load").expect("found");
+    let seq = old.active_clock(aduan_domain::deadline::ClockKind::Verification).expect("clock").seq;
+    f.act(&old, &aduan_domain::permission::Actor::System, Command::MarkOverdue { seq }, t0()).await;
+    assert_eq!(ids(st, &by(&|x| x.overdue = true)).await, set(&[&s.old_road]));
+    let page = st.list_reports(&by(&|x| x.overdue = true), &PageRequest::first(10)).await.expect("list");
+    assert!(page.items.iter().all(|i| i.overdue));
+    // Summaries carry what a list shows.
+    let page =
+        st.list_reports(&by(&|x| x.channel = Some(Channel::Phone)), &PageRequest::first(10)).await.expect("list");
+    let row: &ReportSummary = &page.items[0];
+    assert_eq!(
+        (row.tracking.clone(), row.status, row.channel),
+        (s.health.tracking.clone(), Status::Archived, Channel::Phone)
+    );
+}
+
+pub async fn pagination_is_stable_while_reports_arrive(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    let mut filed = Vec::new();
+    for i in 0..23 {
+        // Several reports share one instant: the id breaks the tie.
+        let at = t0() + Duration::minutes(i / 3);
+        filed.push(f.file_road(&format!("Jalan rusak nomor {i}"), at).await.id);
+    }
+    for order in [SortOrder::Newest, SortOrder::Oldest] {
+        let mut filter = ReportFilter::new(Scope::All);
+        filter.order = order;
+        let mut seen = Vec::new();
+        let mut page = PageRequest::first(5);
+        let mut extra = 0;
+        loop {
+            let p = f.store.list_reports(&filter, &page).await.expect("list");
+            assert!(p.items.len() <= 5);
+            seen.extend(p.items.iter().map(|s| s.id));
+            // A report arriving between pages must not shift or repeat what follows.
+            if extra < 2 {
+                f.file_road(&format!("Laporan baru {order:?} {extra}"), t0() + Duration::days(1)).await;
+                extra += 1;
+            }
+            match p.next {
+                Some(next) => page.after = Some(next),
+                None => break,
+            }
+        }
+        let unique: BTreeSet<_> = seen.iter().copied().collect();
+        assert_eq!(unique.len(), seen.len(), "no report appears twice");
+        for id in &filed {
+            assert!(unique.contains(id), "no report is skipped");
+        }
+        let mut sorted = seen.clone();
+        match order {
+            SortOrder::Newest => sorted.sort_by(|a, b| b.cmp(a)),
+            SortOrder::Oldest => sorted.sort(),
+        }
+        let firsts: Vec<_> = seen.iter().filter(|id| filed.contains(id)).copied().collect();
+        let expected: Vec<_> = sorted.iter().filter(|id| filed.contains(id)).copied().collect();
+        assert_eq!(firsts, expected, "{order:?} order with ties broken by id");
+    }
+    assert_eq!(crate::Cursor::decode("garbage"), None);
+    let c = crate::Cursor { submitted_at: t0(), id: ReportId(42) };
+    assert_eq!(crate::Cursor::decode(&c.encode()), Some(c));
+}
+
+pub async fn scopes_keep_reports_apart(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    let s = sample(&f).await;
+    let public = ids(&f.store, &ReportFilter::new(Scope::Public)).await;
+    assert_eq!(public, set(&[&s.kutim_road]), "only verified, non-confidential reports are public");
+    let kutim = f.orgs.subtree(f.org("KAB-64.08"));
+    assert_eq!(ids(&f.store, &ReportFilter::new(Scope::Involving(kutim))).await, set(&[&s.kutim_road, &s.kutim_waste]));
+    let jayapura = f.orgs.subtree(f.org("KAB-91.03"));
+    assert!(ids(&f.store, &ReportFilter::new(Scope::Involving(jayapura))).await.is_empty());
+    let pupr = f.orgs.subtree(f.org("KAB-64.08/DPUPR"));
+    assert_eq!(ids(&f.store, &ReportFilter::new(Scope::Involving(pupr))).await, set(&[&s.kutim_road]));
+    assert!(ids(&f.store, &ReportFilter::new(Scope::Involving(vec![]))).await.is_empty());
+    let mine = ids(&f.store, &ReportFilter::new(Scope::Reporter(f.citizen))).await;
+    assert!(mine.contains(&s.kutim_road.id) && !mine.contains(&s.health.id), "the phone report was entered by staff");
+    // A report returned as not-our-authority stays visible to the instansi that held it.
+    let r = f.file_road("Jalan nasional rusak berat", t0()).await;
+    let r = f.act(&r, &f.screener, f.verify_to("KAB-64.08"), day(1)).await;
+    let r =
+        f.act(&r, &f.kutim_coordinator, Command::ReturnNotAuthority { reason: text("Jalan nasional") }, day(2)).await;
+    let kutim = f.orgs.subtree(f.org("KAB-64.08"));
+    assert!(ids(&f.store, &ReportFilter::new(Scope::Involving(kutim))).await.contains(&r.id));
+}
+
+pub async fn search_finds_indonesian_word_forms(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    let s = sample(&f).await;
+    let search = |q: &str, scope: Scope| {
+        let mut x = ReportFilter::new(scope);
+        x.text = Some(q.into());
+        x
+    };
+    let st = &f.store;
+    assert_eq!(ids(st, &search("jalan rusak", Scope::All)).await, set(&[&s.kutim_road]));
+    assert_eq!(
+        ids(st, &search("JALAN", Scope::All)).await,
+        set(&[&s.kutim_road, &s.jayapura_road, &s.old_road, &s.flagged])
+    );
+    // Affixes: "berlubang" is found by "lubang", "diangkut" by "angkutan", "menumpuk" by "tumpukan".
+    assert_eq!(ids(st, &search("lubang", Scope::All)).await, set(&[&s.kutim_road, &s.old_road, &s.flagged]));
+    assert_eq!(ids(st, &search("angkutan sampah", Scope::All)).await, set(&[&s.kutim_waste]));
+    assert_eq!(ids(st, &search("puskesmasnya", Scope::All)).await, set(&[&s.health]));
+    assert!(ids(st, &search("banjir", Scope::All)).await.is_empty());
+    // The public never finds a confidential or unverified report.
+    assert_eq!(ids(st, &search("sampah", Scope::Public)).await, BTreeSet::new());
+    assert_eq!(ids(st, &search("jalan", Scope::Public)).await, set(&[&s.kutim_road]));
+    // Combined with filters.
+    let mut x = search("jalan", Scope::All);
+    x.region = aduan_domain::region::RegionCode::parse("91").ok();
+    assert_eq!(ids(st, &x).await, set(&[&s.jayapura_road]));
+    // Whatever a person types is a query, not syntax.
+    for q in ["jalan\" OR 1=1 --", "(*)", "NEAR AND OR", "'; DROP TABLE reports; --", "\u{0}"] {
+        f.store.list_reports(&search(q, Scope::All), &PageRequest::first(10)).await.expect("no error");
+    }
+    assert!(ids(st, &search("  ", Scope::All)).await.len() == 6, "an empty search is no search");
+    assert!(ids(st, &search("-- ** ", Scope::All)).await.is_empty(), "punctuation only matches nothing");
+}
+
+pub async fn search_follows_edits_and_privacy(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    let r = f.file_road("Jalan rusak di Sangatta Utara", t0()).await;
+    let v = Verification {
+        instansi: Some(f.org("KAB-64.08")),
+        title: Some(Text::title("Jembatan ambruk di Sangatta Utara").expect("title")),
+        ..Verification::default()
+    };
+    let r = f.act(&r, &f.screener, Command::Verify(v), day(1)).await;
+    let search = |q: &str| {
+        let mut x = ReportFilter::new(Scope::Public);
+        x.text = Some(q.into());
+        x
+    };
+    assert_eq!(ids(&f.store, &search("jembatan ambruk")).await, set(&[&r]));
+    assert!(ids(&f.store, &search("rusak sangatta")).await.is_empty(), "the old title is no longer indexed");
+    assert_eq!(ids(&f.store, &search("berlubang")).await, set(&[&r]), "the description still is");
+}
+
+pub async fn supporting_counts_each_supporter_once(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    let r = f.file_road("Jalan rusak di Sangatta Utara", t0()).await;
+    assert!(f.store.add_support(r.id, "person:1", t0()).await.expect("first"));
+    assert!(!f.store.add_support(r.id, "person:1", t0()).await.expect("again"));
+    assert!(f.store.add_support(r.id, "person:2", t0()).await.expect("another"));
+    let loaded = f.store.report(r.id).await.expect("load").expect("found");
+    assert_eq!(loaded.support_count, 2);
+    assert_eq!(loaded.version, r.version, "support does not make open forms stale");
+    assert!(f.store.add_support(ReportId(999_999), "person:1", t0()).await.is_err());
+}

@@ -1,0 +1,58 @@
+//! The conformance suite: every backend runs these unchanged, each test on a fresh,
+//! empty, migrated database.
+//!
+//! A backend's test file calls [`conformance_tests!`](crate::conformance_tests) with an
+//! async function that takes the test's name and returns a fresh store (or `None` to skip,
+//! e.g. PostgreSQL when no server is configured — which must not happen in CI).
+
+mod directory;
+mod fixture;
+mod jobs;
+mod listing;
+mod reports;
+
+pub use directory::*;
+pub use fixture::Fixture;
+pub use jobs::*;
+pub use listing::*;
+pub use reports::*;
+
+/// Expands to one `#[tokio::test]` per conformance test, each calling
+/// `$fresh("test_name").await` for a store of its own.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($fresh:path) => {
+        $crate::conformance_tests!(@each $fresh, [
+            migrations_run_twice,
+            organisations_round_trip,
+            organisations_are_created_all_or_nothing,
+            people_and_roles,
+            categories_and_routing_rules,
+            holidays_and_deadline_overrides,
+            a_report_round_trips_with_every_field,
+            a_tracking_number_is_unique,
+            transitions_round_trip_through_the_whole_lifecycle,
+            a_stale_transition_is_refused_and_changes_nothing,
+            a_failing_transition_changes_nothing,
+            unknown_ids_are_reported,
+            lists_filter_by_every_field,
+            pagination_is_stable_while_reports_arrive,
+            scopes_keep_reports_apart,
+            search_finds_indonesian_word_forms,
+            search_follows_edits_and_privacy,
+            supporting_counts_each_supporter_once,
+            due_reports_and_leases,
+            imported_reports_load_like_created_ones,
+        ]);
+    };
+    (@each $fresh:path, [$($name:ident),* $(,)?]) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(store) = $fresh(stringify!($name)).await {
+                    $crate::conformance::$name(store).await;
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,147 @@
+//! Listing and searching reports: filters, scopes and keyset pagination.
+
+use aduan_domain::ids::{CategoryId, OrgId, PersonId, ReportId};
+use aduan_domain::region::RegionCode;
+use aduan_domain::report::{Channel, Privacy, ReportType};
+use aduan_domain::status::Status;
+use aduan_domain::time::Timestamp;
+use aduan_domain::tracking::TrackingNumber;
+use serde::{Deserialize, Serialize};
+
+/// Whose view a list is for. The caller derives it from the viewer's role (the domain's
+/// permission rules); the store only applies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything (national screeners and supervisors, jobs).
+    All,
+    /// What the public may see: verified and not confidential.
+    Public,
+    /// Reports that involve (or involved) any of these organisations.
+    Involving(Vec<OrgId>),
+    /// A reporter's own reports.
+    Reporter(PersonId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Newest submission first.
+    #[default]
+    Newest,
+    /// Oldest submission first (a queue).
+    Oldest,
+}
+
+/// Filters combine with AND; an empty list means "any".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFilter {
+    pub scope: Scope,
+    pub statuses: Vec<Status>,
+    /// Already expanded to include sub-categories where the caller wants that.
+    pub categories: Vec<CategoryId>,
+    /// Reports located in this region or inside it.
+    pub region: Option<RegionCode>,
+    pub instansi: Option<OrgId>,
+    /// Reports currently with this unit.
+    pub unit: Option<OrgId>,
+    pub channel: Option<Channel>,
+    pub submitted_from: Option<Timestamp>,
+    pub submitted_before: Option<Timestamp>,
+    /// Only reports with a staff deadline marked overdue and still running.
+    pub overdue: bool,
+    /// Only reports flagged for the Ombudsman.
+    pub ombudsman_flagged: bool,
+    /// Full-text search over title and description.
+    pub text: Option<String>,
+    pub order: SortOrder,
+}
+
+impl ReportFilter {
+    pub fn new(scope: Scope) -> Self {
+        ReportFilter {
+            scope,
+            statuses: Vec::new(),
+            categories: Vec::new(),
+            region: None,
+            instansi: None,
+            unit: None,
+            channel: None,
+            submitted_from: None,
+            submitted_before: None,
+            overdue: false,
+            ombudsman_flagged: false,
+            text: None,
+            order: SortOrder::Newest,
+        }
+    }
+
+    /// The search text, trimmed, or `None` when there is nothing to search for.
+    pub fn search_text(&self) -> Option<&str> {
+        self.text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    }
+}
+
+/// A position in a list: the last row of the previous page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub submitted_at: Timestamp,
+    pub id: ReportId,
+}
+
+impl Cursor {
+    /// An opaque token for URLs: `<micros>.<id>`.
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.submitted_at.timestamp_micros(), self.id.0)
+    }
+
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let (t, id) = s.split_once('.')?;
+        let submitted_at = chrono::DateTime::from_timestamp_micros(t.parse().ok()?)?;
+        Some(Cursor { submitted_at, id: ReportId(id.parse().ok()?) })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub limit: u32,
+    pub after: Option<Cursor>,
+}
+
+impl PageRequest {
+    pub const MAX_LIMIT: u32 = 200;
+
+    pub fn first(limit: u32) -> Self {
+        PageRequest { limit: limit.clamp(1, Self::MAX_LIMIT), after: None }
+    }
+
+    pub fn limit(&self) -> u32 {
+        self.limit.clamp(1, Self::MAX_LIMIT)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<Cursor>,
+}
+
+/// A row of a report list: enough to show and filter, no personal data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportSummary {
+    pub id: ReportId,
+    pub tracking: TrackingNumber,
+    pub kind: ReportType,
+    pub title: String,
+    pub status: Status,
+    pub category: Option<CategoryId>,
+    pub region: Option<RegionCode>,
+    pub instansi: Option<OrgId>,
+    pub channel: Channel,
+    pub privacy: Privacy,
+    pub support_count: i64,
+    pub submitted_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub overdue: bool,
+    pub ombudsman_flagged: bool,
+}

@@ -355,3 +355,33 @@ pub fn access(actor: &Actor, report: &Report, orgs: &OrgTree) -> Access {
         _ => public_or_none(),
     }
 }
+
+/// Which reports a viewer's lists cover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReportScope {
+    /// Everything (the national desk's staff, scheduled jobs).
+    All,
+    /// What the public may see: verified and not confidential.
+    Public,
+    /// Reports that involve, or involved, any of these organisations.
+    Involving(Vec<OrgId>),
+    /// A reporter's own reports.
+    Reporter(PersonId),
+}
+
+/// The reports an actor's lists and searches cover (DOMAIN.md §2: staff see only reports
+/// that are, or were, in their scope).
+pub fn report_scope(actor: &Actor, orgs: &OrgTree) -> ReportScope {
+    match actor {
+        Actor::System => ReportScope::All,
+        Actor::Staff(s) if s.role.has(Permission::ReadReports) => {
+            if orgs.national().is_some_and(|n| n.id == s.org) {
+                ReportScope::All
+            } else {
+                ReportScope::Involving(orgs.subtree(s.org))
+            }
+        }
+        Actor::Citizen(p) => ReportScope::Reporter(*p),
+        Actor::Staff(_) | Actor::Public | Actor::ReportLink(_) => ReportScope::Public,
+    }
+}

@@ -133,6 +133,7 @@ CREATE TABLE report_orgs (
     org_id    INTEGER NOT NULL REFERENCES organisations (id),
     PRIMARY KEY (org_id, report_id)
 ) WITHOUT ROWID;
+CREATE INDEX report_orgs_report ON report_orgs (report_id);
 
 CREATE TABLE report_units (
     report_id       INTEGER NOT NULL REFERENCES reports (id),

@@ -353,7 +353,9 @@ async fn write_attached(conn: &mut SqliteConnection, id: ReportId, report: &Repo
         sqlx::query(
             "INSERT INTO deadlines (report_id, seq, clock, holder_id, zone, limit_unit, limit_count, started_at, due_at, \
              state, paused_at, stopped_at, overdue_at, assumed_years) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (report_id, seq) DO UPDATE SET due_at = excluded.due_at, state = excluded.state, \
+             ON CONFLICT (report_id, seq) DO UPDATE SET clock = excluded.clock, holder_id = excluded.holder_id, \
+             zone = excluded.zone, limit_unit = excluded.limit_unit, limit_count = excluded.limit_count, \
+             started_at = excluded.started_at, due_at = excluded.due_at, state = excluded.state, \
              paused_at = excluded.paused_at, stopped_at = excluded.stopped_at, overdue_at = excluded.overdue_at, \
              assumed_years = excluded.assumed_years",
         )

@@ -1,6 +1,6 @@
 //! Listing and searching reports: filters, scopes and keyset pagination.
 
-use aduan_domain::ids::{CategoryId, OrgId, PersonId, ReportId};
+use aduan_domain::ids::{CategoryId, OrgId, ReportId};
 use aduan_domain::region::RegionCode;
 use aduan_domain::report::{Channel, Privacy, ReportType};
 use aduan_domain::status::Status;
@@ -8,19 +8,9 @@ use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
 use serde::{Deserialize, Serialize};
 
-/// Whose view a list is for. The caller derives it from the viewer's role (the domain's
-/// permission rules); the store only applies it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    /// Everything (national screeners and supervisors, jobs).
-    All,
-    /// What the public may see: verified and not confidential.
-    Public,
-    /// Reports that involve (or involved) any of these organisations.
-    Involving(Vec<OrgId>),
-    /// A reporter's own reports.
-    Reporter(PersonId),
-}
+/// Whose view a list is for: decided by the domain's permission rules
+/// ([`aduan_domain::permission::report_scope`]); the store only applies it.
+pub use aduan_domain::permission::ReportScope as Scope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -8,7 +8,7 @@ use crate::ids::{CategoryId, OrgId, ReportId};
 use crate::org::OrgKind;
 use crate::permission::{Actor, Permission};
 use crate::refusal::Refusal;
-use crate::report::{AttachmentMeta, Channel, Location, Privacy, Report, ReportType, Reporter};
+use crate::report::{AttachmentMeta, Channel, Location, Privacy, Report, ReportType, Reporter, parse_nik};
 use crate::status::Status;
 use crate::text::Text;
 use crate::time::Zone;
@@ -70,6 +70,11 @@ pub fn file(
         }
     };
     let mut reporter = draft.reporter;
+    reporter.name = plain_line("reporter_name", reporter.name, 120)?;
+    reporter.public_name = plain_line("public_name", reporter.public_name, 60)?;
+    reporter.nik = reporter.nik.map(|n| parse_nik(&n)).transpose().map_err(|m| Refusal::invalid("nik", m))?;
+    let mut location = draft.location;
+    location.address = plain_line("address", location.address, 300)?;
     if let Actor::Citizen(person) = actor {
         reporter.person = Some(*person);
     }
@@ -107,7 +112,7 @@ pub fn file(
         title: draft.title,
         description: draft.description,
         incident_date: draft.incident_date,
-        location: draft.location,
+        location,
         category: draft.category,
         tags: Vec::new(),
         target_instansi: draft.target_instansi,
@@ -149,4 +154,16 @@ pub fn file(
         kind: EventKind::Submitted { channel: draft.channel },
     };
     Ok(Filing { report, events: vec![event] })
+}
+
+/// A short line of free text: trimmed, empty means absent, no control characters.
+fn plain_line(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, Refusal> {
+    let Some(v) = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) else { return Ok(None) };
+    if v.chars().any(char::is_control) {
+        return Err(Refusal::invalid(field, "contains a control character"));
+    }
+    if v.chars().count() > max {
+        return Err(Refusal::invalid(field, format!("at most {max} characters")));
+    }
+    Ok(Some(v))
 }

@@ -12,7 +12,7 @@ mod listing;
 mod reports;
 
 pub use directory::*;
-pub use fixture::Fixture;
+pub use fixture::{Fixture, day, t0, text};
 pub use jobs::*;
 pub use listing::*;
 pub use reports::*;

@@ -492,6 +492,15 @@ fn filing_rules() {
     d.incident_date = NaiveDate::from_ymd_opt(2026, 3, 5);
     assert!(file(d, &CITIZEN, TrackingNumber::from_random(1), None, &ctx).is_err());
     let mut d = draft(Privacy::default());
+    d.location.address = Some("Jl. Poros\u{0} km 12".into());
+    assert!(matches!(file(d, &CITIZEN, TrackingNumber::from_random(1), None, &ctx), Err(Refusal::Invalid { .. })));
+    let mut d = draft(Privacy::default());
+    d.reporter.nik = Some("12345".into());
+    assert!(matches!(file(d, &CITIZEN, TrackingNumber::from_random(1), None, &ctx), Err(Refusal::Invalid { .. })));
+    let mut d = draft(Privacy::default());
+    d.reporter.name = Some("  ".into());
+    assert_eq!(file(d, &CITIZEN, TrackingNumber::from_random(1), None, &ctx).unwrap().report.reporter.name, None);
+    let mut d = draft(Privacy::default());
     d.target_instansi = Some(OrgId(11));
     assert!(file(d, &CITIZEN, TrackingNumber::from_random(1), None, &ctx).is_err(), "a unit is not an instansi");
 }

@@ -1,0 +1,334 @@
+//! Aduan's scale-out storage: PostgreSQL with native types (timestamptz, date, jsonb)
+//! and full-text search in the `indonesian` configuration.
+//!
+//! One pool serves reads and writes: PostgreSQL's MVCC lets them run side by side, and
+//! row locks on the report make the optimistic version check safe across nodes.
+
+mod directory;
+mod listing;
+mod reference;
+mod reports;
+
+use aduan_domain::calendar::Holiday;
+use aduan_domain::category::{Category, NewCategory};
+use aduan_domain::event::Event;
+use aduan_domain::ids::{AssignmentId, CategoryId, OrgId, PersonId, ReportId, RuleId};
+use aduan_domain::lifecycle::{Filing, Transition};
+use aduan_domain::org::{NewOrganisation, Organisation};
+use aduan_domain::person::{Email, NewPerson, Person, Role, RoleAssignment};
+use aduan_domain::report::Report;
+use aduan_domain::routing::{NewRoutingRule, RoutingRule};
+use aduan_domain::sla::Limits;
+use aduan_domain::time::Timestamp;
+use aduan_domain::tracking::TrackingNumber;
+use aduan_store::{ImportedReport, Page, PageRequest, ReportFilter, ReportSummary, Store, StoreError, StoreResult};
+use async_trait::async_trait;
+use directory::PersonKey;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres, Transaction};
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Where and how to connect, for callers that build it from parts rather than a URL.
+pub use sqlx::postgres::PgConnectOptions;
+
+/// How the pool is sized.
+#[derive(Debug, Clone)]
+pub struct PgOptions {
+    /// Connections this process may hold; the server's `max_connections` is shared by
+    /// every node.
+    pub max_connections: u32,
+    /// How long a request waits for a free connection before the store is reported
+    /// unavailable.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PgOptions {
+    fn default() -> Self {
+        PgOptions { max_connections: 16, acquire_timeout: Duration::from_secs(30) }
+    }
+}
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl PgStore {
+    /// Connects to a `postgres://` URL with the default options.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with(PgConnectOptions::from_str(url)?, PgOptions::default()).await
+    }
+
+    pub async fn connect_with(connect: PgConnectOptions, options: PgOptions) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(connect)
+            .await?;
+        Ok(PgStore { pool })
+    }
+
+    async fn begin(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        // sqlx holds an advisory lock while migrating, so nodes starting together wait.
+        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::Other(format!("migration failed: {e}")))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn database_size(&self) -> StoreResult<u64> {
+        let (size,): (i64,) =
+            sqlx::query_as("SELECT pg_database_size(current_database())").fetch_one(&self.pool).await?;
+        Ok(u64::try_from(size).unwrap_or(0))
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn create_organisations(&self, orgs: &[NewOrganisation]) -> StoreResult<Vec<OrgId>> {
+        let mut tx = self.begin().await?;
+        let ids = directory::create_organisations(&mut tx, orgs).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn update_organisation(&self, org: &Organisation) -> StoreResult<()> {
+        directory::update_organisation(&self.pool, org).await
+    }
+
+    async fn organisations(&self) -> StoreResult<Vec<Organisation>> {
+        directory::organisations(&self.pool).await
+    }
+
+    async fn create_person(&self, person: &NewPerson, now: Timestamp) -> StoreResult<PersonId> {
+        directory::create_person(&self.pool, person, now).await
+    }
+
+    async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
+        directory::person(&self.pool, PersonKey::Id(id)).await
+    }
+
+    async fn person_by_email(&self, email: &Email) -> StoreResult<Option<Person>> {
+        directory::person(&self.pool, PersonKey::Email(email)).await
+    }
+
+    async fn password_hash(&self, id: PersonId) -> StoreResult<Option<String>> {
+        let row: Option<(Option<String>,)> = sqlx::query_as("SELECT password_hash FROM people WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.and_then(|(h,)| h))
+    }
+
+    async fn set_password_hash(&self, id: PersonId, hash: &str) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("person {id}")));
+        }
+        Ok(())
+    }
+
+    async fn grant_role(&self, person: PersonId, role: Role, org: OrgId, now: Timestamp) -> StoreResult<AssignmentId> {
+        directory::grant(&self.pool, person, role, org, now).await
+    }
+
+    async fn revoke_role(&self, assignment: AssignmentId, now: Timestamp) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE role_assignments SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(assignment.0)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("active role assignment {assignment}")));
+        }
+        Ok(())
+    }
+
+    async fn assignments(&self, person: PersonId) -> StoreResult<Vec<RoleAssignment>> {
+        directory::assignments(&self.pool, person).await
+    }
+
+    async fn staff_of(&self, orgs: &[OrgId]) -> StoreResult<Vec<(Person, RoleAssignment)>> {
+        directory::staff_of(&self.pool, orgs).await
+    }
+
+    async fn create_categories(&self, categories: &[NewCategory]) -> StoreResult<Vec<CategoryId>> {
+        let mut tx = self.begin().await?;
+        let ids = reference::create_categories(&mut tx, categories).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn categories(&self) -> StoreResult<Vec<Category>> {
+        reference::categories(&self.pool).await
+    }
+
+    async fn create_routing_rules(&self, rules: &[NewRoutingRule]) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        reference::create_routing_rules(&mut tx, rules).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_routing_rule(&self, id: RuleId) -> StoreResult<()> {
+        let done = sqlx::query("DELETE FROM routing_rules WHERE id = $1").bind(id.0).execute(&self.pool).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("routing rule {id}")));
+        }
+        Ok(())
+    }
+
+    async fn routing_rules(&self) -> StoreResult<Vec<RoutingRule>> {
+        reference::routing_rules(&self.pool).await
+    }
+
+    async fn holiday_years(&self) -> StoreResult<Vec<(i32, Vec<Holiday>)>> {
+        reference::holiday_years(&self.pool).await
+    }
+
+    async fn save_holiday_year(&self, year: i32, holidays: &[Holiday], now: Timestamp) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        reference::save_holiday_year(&mut tx, year, holidays, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn sla_overrides(&self) -> StoreResult<HashMap<OrgId, Limits>> {
+        reference::sla_overrides(&self.pool).await
+    }
+
+    async fn set_sla_override(&self, org: OrgId, limits: Option<&Limits>) -> StoreResult<()> {
+        reference::set_sla_override(&self.pool, org, limits).await
+    }
+
+    async fn create_report(&self, filing: &Filing) -> StoreResult<Report> {
+        let mut tx = self.begin().await?;
+        let ids = reports::insert(&mut tx, &[(&filing.report, &filing.events[..])]).await?;
+        let id = ids.first().copied().ok_or_else(|| StoreError::Other("report not inserted".into()))?;
+        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn report(&self, id: ReportId) -> StoreResult<Option<Report>> {
+        let mut conn = self.pool.acquire().await?;
+        reports::load(&mut conn, id).await
+    }
+
+    async fn report_by_tracking(&self, tracking: &TrackingNumber) -> StoreResult<Option<Report>> {
+        let mut conn = self.pool.acquire().await?;
+        match reports::id_by_tracking(&mut conn, tracking).await? {
+            Some(id) => reports::load(&mut conn, id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn apply(&self, t: &Transition) -> StoreResult<Report> {
+        let mut tx = self.begin().await?;
+        reports::update(&mut tx, t.expected_version, &t.report, &t.events).await?;
+        let id = t.report.id;
+        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn events(&self, report: ReportId) -> StoreResult<Vec<Event>> {
+        let mut conn = self.pool.acquire().await?;
+        reports::events(&mut conn, report).await
+    }
+
+    async fn list_reports(&self, filter: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {
+        listing::list(&self.pool, filter, page).await
+    }
+
+    async fn count_reports(&self, filter: &ReportFilter) -> StoreResult<u64> {
+        listing::count(&self.pool, filter).await
+    }
+
+    async fn add_support(&self, report: ReportId, supporter: &str, now: Timestamp) -> StoreResult<bool> {
+        let mut tx = self.begin().await?;
+        let added = sqlx::query(
+            "INSERT INTO supports (report_id, supporter, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(report.0)
+        .bind(supporter)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if added {
+            sqlx::query("UPDATE reports SET support_count = support_count + 1 WHERE id = $1")
+                .bind(report.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn import_reports(&self, batch: &[ImportedReport]) -> StoreResult<()> {
+        let items: Vec<_> = batch.iter().map(|r| (&r.report, &r.events[..])).collect();
+        let mut tx = self.begin().await?;
+        reports::insert(&mut tx, &items).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn due_reports(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<ReportId>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT report_id FROM deadlines WHERE state = 'running' AND overdue_at IS NULL AND due_at < $1 \
+             GROUP BY report_id ORDER BY MIN(due_at), report_id LIMIT $2",
+        )
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| ReportId(id)).collect())
+    }
+
+    async fn try_lease(&self, name: &str, holder: &str, now: Timestamp, until: Timestamp) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO job_leases (name, holder, expires_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE \
+             SET holder = excluded.holder, expires_at = excluded.expires_at \
+             WHERE job_leases.holder = excluded.holder OR job_leases.expires_at < $4",
+        )
+        .bind(name)
+        .bind(holder)
+        .bind(until)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM job_leases WHERE name = $1 AND holder = $2")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

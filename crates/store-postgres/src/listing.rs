@@ -1,0 +1,175 @@
+//! Report lists: filters, scopes, full-text search and keyset pagination.
+
+use aduan_domain::ids::{CategoryId, OrgId, ReportId};
+use aduan_domain::region::RegionCode;
+use aduan_domain::report::{Channel, Privacy, ReportType};
+use aduan_domain::status::Status;
+use aduan_domain::time::Timestamp;
+use aduan_domain::tracking::TrackingNumber;
+use aduan_store::codec::{checked, parse};
+use aduan_store::{Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
+use sqlx::{PgPool, Postgres, QueryBuilder};
+
+const PUBLIC_STATUSES: &str = "('forwarded', 'in_progress', 'responded', 'closed')";
+const OVERDUE: &str = "EXISTS (SELECT 1 FROM deadlines d WHERE d.report_id = r.id AND d.state = 'running' \
+     AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion'))";
+
+/// The words to search for, or `None` when the text has none (punctuation only): the
+/// same rule as the SQLite backend, where a word is a run of letters and digits.
+fn search_words(text: &str) -> Option<String> {
+    // PostgreSQL refuses NUL in text; it is no part of a word anyway.
+    let text = text.replace('\0', "");
+    text.chars().any(char::is_alphanumeric).then_some(text)
+}
+
+/// Appends the WHERE clause of a filter. Returns false when the filter can match nothing
+/// (a search without a single word).
+fn push_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Option<Cursor>) -> bool {
+    q.push(" WHERE true");
+    match &f.scope {
+        Scope::All => {}
+        Scope::Public => {
+            q.push(" AND NOT r.confidential AND r.status IN ");
+            q.push(PUBLIC_STATUSES);
+        }
+        Scope::Involving(orgs) => {
+            if orgs.is_empty() {
+                return false;
+            }
+            let orgs: Vec<i64> = orgs.iter().map(|o| o.0).collect();
+            q.push(" AND EXISTS (SELECT 1 FROM report_orgs o WHERE o.report_id = r.id AND o.org_id = ANY(");
+            q.push_bind(orgs).push("))");
+        }
+        Scope::Reporter(p) => {
+            q.push(" AND r.reporter_person_id = ").push_bind(p.0);
+        }
+    }
+    if !f.statuses.is_empty() {
+        let statuses: Vec<&'static str> = f.statuses.iter().map(|s| s.as_str()).collect();
+        q.push(" AND r.status = ANY(").push_bind(statuses).push(")");
+    }
+    if !f.categories.is_empty() {
+        let categories: Vec<i64> = f.categories.iter().map(|c| c.0).collect();
+        q.push(" AND r.category_id = ANY(").push_bind(categories).push(")");
+    }
+    if let Some(region) = &f.region {
+        // Codes have fixed widths and region_code sorts bytewise (COLLATE "C"): everything
+        // inside 64.08 sorts between "64.08" and "64.08/", and the index serves the range.
+        q.push(" AND r.region_code >= ").push_bind(region.as_str().to_string());
+        q.push(" AND r.region_code < ").push_bind(format!("{}/", region.as_str()));
+    }
+    if let Some(i) = f.instansi {
+        q.push(" AND r.instansi_id = ").push_bind(i.0);
+    }
+    if let Some(u) = f.unit {
+        q.push(" AND EXISTS (SELECT 1 FROM report_units u WHERE u.report_id = r.id AND u.unit_id = ").push_bind(u.0);
+        q.push(")");
+    }
+    if let Some(c) = f.channel {
+        q.push(" AND r.channel = ").push_bind(c.as_str());
+    }
+    if let Some(t) = f.submitted_from {
+        q.push(" AND r.submitted_at >= ").push_bind(t);
+    }
+    if let Some(t) = f.submitted_before {
+        q.push(" AND r.submitted_at < ").push_bind(t);
+    }
+    if f.overdue {
+        q.push(" AND ").push(OVERDUE);
+    }
+    if f.ombudsman_flagged {
+        q.push(" AND r.ombudsman_flagged_at IS NOT NULL");
+    }
+    if let Some(text) = f.search_text() {
+        let Some(words) = search_words(text) else { return false };
+        // plainto_tsquery reads no operators: every word is required, nothing is syntax.
+        q.push(" AND r.search @@ plainto_tsquery('indonesian', ").push_bind(words).push(")");
+    }
+    if let Some(c) = after {
+        let op = match f.order {
+            SortOrder::Newest => " < ",
+            SortOrder::Oldest => " > ",
+        };
+        q.push(" AND (r.submitted_at, r.id)").push(op).push("(").push_bind(c.submitted_at);
+        q.push(", ").push_bind(c.id.0).push(")");
+    }
+    true
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    tracking: String,
+    kind: String,
+    title: String,
+    status: String,
+    category_id: Option<i64>,
+    region_code: Option<String>,
+    instansi_id: Option<i64>,
+    channel: String,
+    anonymous: bool,
+    confidential: bool,
+    support_count: i64,
+    submitted_at: Timestamp,
+    updated_at: Timestamp,
+    overdue: bool,
+    flagged: bool,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> StoreResult<ReportSummary> {
+        Ok(ReportSummary {
+            id: ReportId(self.id),
+            tracking: checked("tracking", TrackingNumber::parse(&self.tracking))?,
+            kind: parse("kind", &self.kind, ReportType::parse)?,
+            title: self.title,
+            status: parse("status", &self.status, Status::parse)?,
+            category: self.category_id.map(CategoryId),
+            region: self.region_code.map(|c| checked("region_code", RegionCode::parse(&c))).transpose()?,
+            instansi: self.instansi_id.map(OrgId),
+            channel: parse("channel", &self.channel, Channel::parse)?,
+            privacy: Privacy { anonymous: self.anonymous, confidential: self.confidential },
+            support_count: self.support_count,
+            submitted_at: self.submitted_at,
+            updated_at: self.updated_at,
+            overdue: self.overdue,
+            ombudsman_flagged: self.flagged,
+        })
+    }
+}
+
+pub async fn list(pool: &PgPool, f: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {
+    let limit = page.limit();
+    let mut q = QueryBuilder::<Postgres>::new(
+        "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
+         r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, ",
+    );
+    q.push(OVERDUE).push(" AS overdue, r.ombudsman_flagged_at IS NOT NULL AS flagged FROM reports r");
+    if !push_where(&mut q, f, page.after) {
+        return Ok(Page { items: Vec::new(), next: None });
+    }
+    q.push(match f.order {
+        SortOrder::Newest => " ORDER BY r.submitted_at DESC, r.id DESC",
+        SortOrder::Oldest => " ORDER BY r.submitted_at ASC, r.id ASC",
+    });
+    // One row more than asked tells whether there is a next page.
+    q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|s| Cursor { submitted_at: s.submitted_at, id: s.id })
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+pub async fn count(pool: &PgPool, f: &ReportFilter) -> StoreResult<u64> {
+    let mut q = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM reports r");
+    if !push_where(&mut q, f, None) {
+        return Ok(0);
+    }
+    let (n,): (i64,) = q.build_query_as().fetch_one(pool).await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}

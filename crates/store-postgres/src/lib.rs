@@ -8,6 +8,7 @@ mod directory;
 mod listing;
 mod reference;
 mod reports;
+pub mod scratch;
 
 use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
@@ -100,6 +101,11 @@ impl Store for PgStore {
 
     async fn close(&self) {
         self.pool.close().await;
+    }
+
+    async fn refresh_statistics(&self) -> StoreResult<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
     }
 
     async fn create_organisations(&self, orgs: &[NewOrganisation]) -> StoreResult<Vec<OrgId>> {

@@ -131,6 +131,11 @@ impl Store for SqliteStore {
         self.writer.close().await;
     }
 
+    async fn refresh_statistics(&self) -> StoreResult<()> {
+        sqlx::query("ANALYZE").execute(&self.writer).await?;
+        Ok(())
+    }
+
     async fn create_organisations(&self, orgs: &[NewOrganisation]) -> StoreResult<Vec<OrgId>> {
         let mut tx = self.begin().await?;
         let ids = directory::create_organisations(&mut tx, orgs).await?;

@@ -39,6 +39,8 @@ pub trait Store: Send + Sync + 'static {
     async fn database_size(&self) -> StoreResult<u64>;
     /// Closes the connections (graceful shutdown).
     async fn close(&self);
+    /// Refreshes the query planner's statistics (after a bulk load).
+    async fn refresh_statistics(&self) -> StoreResult<()>;
 
     // ── organisations ──────────────────────────────────────────────────────────────
     /// Creates organisations in order; a parent is named by code and must exist already

@@ -2,13 +2,10 @@
 //! cloned from a template that was migrated once (cloning is much faster than migrating).
 
 use aduan_store::Store;
-use aduan_store_postgres::{PgConnectOptions, PgOptions, PgStore};
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
-use std::io::Write;
+use aduan_store_postgres::{PgConnectOptions, PgOptions, PgStore, scratch};
+use sqlx::{Connection, PgConnection};
 use std::str::FromStr;
-use std::sync::{Arc, Once};
-
-const URL_VAR: &str = "ADUAN_TEST_POSTGRES_URL";
+use std::sync::Arc;
 
 /// Serialises creating and cloning databases across the test threads and processes:
 /// `CREATE DATABASE … TEMPLATE` fails while anyone else is connected to the template.
@@ -17,21 +14,8 @@ const LOCK_KEY: i64 = 0x6164_7561_6e5f_6462; // "aduan_db"
 /// A store on a fresh, migrated, empty database for `test`; `None` (skip) when no
 /// server is configured, except in CI, where nothing may be skipped.
 pub async fn fresh_store(test: &str) -> Option<Arc<dyn Store>> {
-    let Some(url) = std::env::var(URL_VAR).ok().filter(|u| !u.trim().is_empty()) else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!(
-                "{URL_VAR} is not set but CI=true: the PostgreSQL suite must run in CI \
-                 (e.g. {URL_VAR}=postgres://postgres@127.0.0.1:5432/postgres)"
-            );
-        }
-        static SKIPPED: Once = Once::new();
-        // Straight to stderr: the test harness would capture (and hide) `eprintln!`.
-        SKIPPED.call_once(|| {
-            let _ = writeln!(std::io::stderr(), "{URL_VAR} is not set: the PostgreSQL store tests are skipped");
-        });
-        return None;
-    };
-    let server = PgConnectOptions::from_str(&url).unwrap_or_else(|e| panic!("{URL_VAR}: {e}"));
+    let url = scratch::test_server()?;
+    let server = PgConnectOptions::from_str(&url).unwrap_or_else(|e| panic!("{}: {e}", scratch::TEST_URL_VAR));
     let db = database_name(test);
     let mut admin = PgConnection::connect_with(&server).await.unwrap_or_else(|e| panic!("connect to {url}: {e}"));
     sqlx::query("SELECT pg_advisory_lock($1)").bind(LOCK_KEY).execute(&mut admin).await.expect("lock");
@@ -84,13 +68,9 @@ fn migrations_hash() -> String {
 
 /// `aduan_test_<test>`, within PostgreSQL's 63-byte limit for names.
 fn database_name(test: &str) -> String {
-    assert!(test.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "test name {test:?}");
-    let mut name = format!("aduan_test_{test}");
-    name.truncate(63);
-    name
+    scratch::database_name("aduan_test_", &test[..test.len().min(52)]).expect("test name")
 }
 
-/// Runs DDL built from the names above (letters, digits and underscores only).
 async fn execute(admin: &mut PgConnection, sql: String) {
-    sqlx::query(AssertSqlSafe(sql.clone())).execute(admin).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    scratch::execute(admin, sql.clone()).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
 }

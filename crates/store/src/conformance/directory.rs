@@ -17,6 +17,7 @@ pub async fn migrations_run_twice(store: Arc<dyn Store>) {
     store.migrate().await.expect("first");
     store.migrate().await.expect("second run changes nothing");
     store.ping().await.expect("ping");
+    store.refresh_statistics().await.expect("statistics");
     assert!(store.database_size().await.expect("size") > 0);
 }
 

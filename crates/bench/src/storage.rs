@@ -1,0 +1,255 @@
+//! Storage benchmark: loads synthetic reports into each backend and prints the insert
+//! rate, the latency of searches, filtered lists and single reports (p50/p99), and the
+//! size of the database. A program, not a test: it prints figures and asserts nothing.
+//!
+//! cargo run --release -p aduan-bench --bin storage-bench -- --reports 1000000 \
+//!     --postgres-url postgres://postgres@127.0.0.1:5432/postgres
+
+use aduan_domain::ids::{CategoryId, ReportId};
+use aduan_domain::org::OrgKind;
+use aduan_domain::permission::ReportScope;
+use aduan_domain::region::RegionCode;
+use aduan_domain::status::Status;
+use aduan_domain::time::ManualClock;
+use aduan_seed::synthetic::{self, Options};
+use aduan_seed::{catalog, orgs};
+use aduan_service::App;
+use aduan_store::{PageRequest, ReportFilter, SortOrder, Store};
+use aduan_store_postgres::{PgOptions, PgStore, scratch};
+use aduan_store_sqlite::SqliteStore;
+use anyhow::Context;
+use chrono::{Duration, TimeZone, Utc};
+use clap::Parser;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(about = "Load synthetic reports into each backend and measure it.")]
+struct Args {
+    /// Reports to load.
+    #[arg(long, default_value_t = 1_000_000)]
+    reports: u64,
+    /// Which backends: sqlite, postgres or both.
+    #[arg(long, default_value = "both")]
+    backend: String,
+    /// PostgreSQL server (a database `aduan_bench_storage` is dropped and created on it).
+    #[arg(long, env = "ADUAN_BENCH_POSTGRES_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    postgres_url: String,
+    /// SQLite file (deleted first).
+    #[arg(long, default_value = "target/bench/storage.db")]
+    sqlite_path: PathBuf,
+    /// Measured runs of each query.
+    #[arg(long, default_value_t = 300)]
+    queries: usize,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    println!("# Aduan storage benchmark — {} reports", args.reports);
+    println!("machine: {} cores, {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), memory());
+    if matches!(args.backend.as_str(), "sqlite" | "both") {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", args.sqlite_path.display()));
+        }
+        let store = SqliteStore::connect(&format!("sqlite:{}", args.sqlite_path.display())).await?;
+        run(Arc::new(store), &args).await?;
+    }
+    if matches!(args.backend.as_str(), "postgres" | "both") {
+        let db = scratch::recreate(&args.postgres_url, "aduan_bench_storage").await.context("PostgreSQL")?;
+        let store = PgStore::connect_with(db, PgOptions::default()).await?;
+        run(Arc::new(store), &args).await?;
+    }
+    Ok(())
+}
+
+fn memory() -> String {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map(|kb| format!("{:.0} GiB RAM", kb as f64 / 1_048_576.0))
+        .unwrap_or_default()
+}
+
+async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<()> {
+    println!("\n## {}", store.backend());
+    store.migrate().await?;
+    // A fixed "now" so both backends get the same history.
+    let now = Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).single().context("time")?;
+    let app = App::open(store.clone(), Arc::new(ManualClock::new(now)), Default::default()).await?;
+    let quiet = indicatif::ProgressBar::hidden();
+    let started = Instant::now();
+    let orgs_created = orgs::seed_national(&app, &quiet).await?;
+    catalog::seed_categories(&app).await?;
+    let rules = catalog::seed_routing(&app).await?;
+    println!(
+        "national tree: {orgs_created} organisations, {rules} routing rules in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let cast = synthetic::service_cast(&app).await?;
+    let bar = indicatif::ProgressBar::new(args.reports);
+    let options = Options { reports: args.reports, ..Options::default() };
+    let stats = synthetic::seed_synthetic(&app, cast, &options, &bar).await?;
+    bar.finish_and_clear();
+    let analyzed = Instant::now();
+    store.refresh_statistics().await?;
+    println!(
+        "loaded {} reports ({} events): insert {:.0} reports/s ({:.0} events/s) — store time {:.1} s, \
+         generation {:.1} s, statistics {:.1} s",
+        stats.reports,
+        stats.events,
+        stats.reports as f64 / stats.storing.as_secs_f64(),
+        stats.events as f64 / stats.storing.as_secs_f64(),
+        stats.storing.as_secs_f64(),
+        stats.generating.as_secs_f64(),
+        analyzed.elapsed().as_secs_f64()
+    );
+    println!("database size: {:.0} MiB", store.database_size().await? as f64 / 1_048_576.0);
+
+    let reference = app.reference();
+    let regencies: Vec<_> = reference
+        .orgs
+        .iter()
+        .filter(|o| o.kind == OrgKind::Instansi && o.region.as_ref().is_some_and(|r| r.as_str().len() == 5))
+        .map(|o| (o.id, o.region.clone()))
+        .collect();
+    let provinces: Vec<RegionCode> =
+        reference.orgs.iter().filter_map(|o| o.region.clone()).filter(|r| r.as_str().len() == 2).collect();
+    let top_categories: Vec<CategoryId> =
+        reference.categories.iter().filter(|c| c.parent.is_none()).map(|c| c.id).collect();
+    let mut rng = StdRng::seed_from_u64(7);
+    let words = [
+        "jalan rusak",
+        "sampah",
+        "lampu jalan",
+        "banjir",
+        "ktp",
+        "puskesmas",
+        "air bersih",
+        "sekolah",
+        "pungutan liar",
+        "bantuan sosial",
+        "drainase",
+        "jembatan",
+        "izin usaha",
+        "listrik",
+        "limbah",
+    ];
+    println!("\n| query | p50 ms | p99 ms | mean ms | rows/page |");
+    println!("|---|---:|---:|---:|---:|");
+
+    let n = stats.reports.max(1) as i64;
+    measure("one report with its timeline", args.queries, &mut rng, |rng| {
+        let id = ReportId(rng.random_range(1..=n));
+        let store = store.clone();
+        async move {
+            let r = store.report(id).await?;
+            let e = store.events(id).await?;
+            Ok(r.map(|_| e.len()).unwrap_or(0))
+        }
+    })
+    .await?;
+
+    measure("public list, random filters", args.queries, &mut rng, |rng| {
+        let mut f = ReportFilter::new(ReportScope::Public);
+        if rng.random_bool(0.5) {
+            f.statuses =
+                vec![*[Status::Closed, Status::InProgress, Status::Responded].choose(rng).unwrap_or(&Status::Closed)];
+        }
+        if rng.random_bool(0.5)
+            && let Some(c) = top_categories.choose(rng)
+        {
+            f.categories = reference.categories.with_descendants(*c);
+        }
+        match rng.random_range(0..3) {
+            0 => f.region = provinces.choose(rng).cloned(),
+            1 => f.region = regencies.choose(rng).and_then(|(_, r)| r.clone()),
+            _ => {}
+        }
+        if rng.random_bool(0.3) {
+            let from = now - Duration::days(rng.random_range(30..900));
+            f.submitted_from = Some(from);
+            f.submitted_before = Some(from + Duration::days(365));
+        }
+        list(store.clone(), f, 20)
+    })
+    .await?;
+
+    measure("full-text search (public)", args.queries, &mut rng, |rng| {
+        let mut f = ReportFilter::new(ReportScope::Public);
+        f.text = words.choose(rng).map(|w| w.to_string());
+        list(store.clone(), f, 20)
+    })
+    .await?;
+
+    measure("search + regency filter", args.queries, &mut rng, |rng| {
+        let mut f = ReportFilter::new(ReportScope::Public);
+        f.text = words.choose(rng).map(|w| w.to_string());
+        f.region = regencies.choose(rng).and_then(|(_, r)| r.clone());
+        list(store.clone(), f, 20)
+    })
+    .await?;
+
+    measure("regency queue (staff scope, oldest first)", args.queries, &mut rng, |rng| {
+        let (instansi, _) = regencies.choose(rng).cloned().unwrap_or((aduan_domain::ids::OrgId(0), None));
+        let mut f = ReportFilter::new(ReportScope::Involving(reference.orgs.subtree(instansi)));
+        f.statuses = vec![Status::Forwarded, Status::InProgress];
+        f.order = SortOrder::Oldest;
+        list(store.clone(), f, 50)
+    })
+    .await?;
+
+    measure("10th page of the public list", args.queries / 3, &mut rng, |_| {
+        let store = store.clone();
+        async move {
+            let f = ReportFilter::new(ReportScope::Public);
+            let mut page = PageRequest::first(20);
+            let mut rows = 0;
+            for _ in 0..10 {
+                let p = store.list_reports(&f, &page).await?;
+                rows = p.items.len();
+                match p.next {
+                    Some(next) => page.after = Some(next),
+                    None => break,
+                }
+            }
+            Ok(rows)
+        }
+    })
+    .await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn list(store: Arc<dyn Store>, f: ReportFilter, limit: u32) -> anyhow::Result<usize> {
+    Ok(store.list_reports(&f, &PageRequest::first(limit)).await?.items.len())
+}
+
+/// Runs `make(rng)` `runs` times after a short warm-up and prints its latency figures.
+async fn measure<F, Fut>(name: &str, runs: usize, rng: &mut StdRng, mut make: F) -> anyhow::Result<()>
+where
+    F: FnMut(&mut StdRng) -> Fut,
+    Fut: Future<Output = anyhow::Result<usize>>,
+{
+    for _ in 0..runs.min(20) {
+        make(rng).await?;
+    }
+    let mut times = Vec::with_capacity(runs);
+    let mut rows = 0;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        rows += make(rng).await?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    println!("| {name} | {:.2} | {:.2} | {:.2} | {:.0} |", pct(0.5), pct(0.99), mean, rows as f64 / times.len() as f64);
+    Ok(())
+}

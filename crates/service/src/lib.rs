@@ -1,0 +1,17 @@
+//! Aduan's use cases. Every surface (CLI, pages, API, Open311, jobs) goes through here:
+//! parse at the edge, then [`App`] loads what the domain needs, lets it decide, and has
+//! the store write the result — one way for every request.
+
+mod app;
+mod calendar;
+mod error;
+mod people;
+mod reports;
+mod secrets;
+
+pub use app::{App, Reference};
+pub use calendar::YearStatus;
+pub use error::{AppError, AppResult};
+pub use people::{MIN_PASSWORD_LEN, hash_password, verify_password};
+pub use reports::{Filed, ReportView};
+pub use secrets::{hash_secret, new_secret};

@@ -1,0 +1,157 @@
+//! Report use cases: file, act, view, list, support.
+
+use crate::app::App;
+use crate::error::{AppError, AppResult};
+use crate::secrets::{hash_secret, new_secret, same_hash};
+use aduan_domain::Refusal;
+use aduan_domain::event::Event;
+use aduan_domain::ids::{CategoryId, ReportId};
+use aduan_domain::lifecycle::{Command, Draft, available_actions, decide, file};
+use aduan_domain::permission::{Access, Action, Actor, access, report_scope};
+use aduan_domain::privacy::{redact_report, reporter_display_name, visible_events};
+use aduan_domain::region::RegionCode;
+use aduan_domain::report::Report;
+use aduan_domain::routing::Suggestion;
+use aduan_domain::tracking::TrackingNumber;
+use aduan_store::{Page, PageRequest, ReportFilter, ReportSummary, StoreError};
+use rand::RngCore;
+
+/// A report just filed, with the secret of its private link (shown once, never stored).
+#[derive(Debug, Clone)]
+pub struct Filed {
+    pub report: Report,
+    pub secret: String,
+}
+
+/// A report as one viewer may see it.
+#[derive(Debug, Clone)]
+pub struct ReportView {
+    pub report: Report,
+    pub events: Vec<Event>,
+    pub access: Access,
+    /// What this viewer may do now.
+    pub actions: Vec<Action>,
+    pub reporter_name: String,
+}
+
+/// Attempts at a fresh tracking number before giving up (a collision is rare; five in a
+/// row means something else is wrong).
+const TRACKING_ATTEMPTS: usize = 5;
+
+impl App {
+    /// Files a report for a citizen (or staff on their behalf).
+    pub async fn file_report(&self, actor: &Actor, draft: Draft) -> AppResult<Filed> {
+        if let Some(region) = &draft.location.region
+            && !aduan_reference::regions::regions().contains(region)
+        {
+            return Err(Refusal::invalid("region", format!("{region} is not a Kemendagri region code")).into());
+        }
+        let secret = new_secret();
+        let reference = self.reference();
+        for _ in 0..TRACKING_ATTEMPTS {
+            let tracking = TrackingNumber::from_random(rand::rng().next_u64());
+            let filing = file(draft.clone(), actor, tracking, Some(hash_secret(&secret)), &reference.ctx(self.now()))?;
+            match self.store().create_report(&filing).await {
+                Ok(report) => {
+                    tracing::info!(report = %report.id, tracking = %report.tracking, channel = report.channel.as_str(), "report filed");
+                    return Ok(Filed { report, secret });
+                }
+                Err(StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Internal("no free tracking number after several attempts".into()))
+    }
+
+    /// Applies an action to a report as the actor saw it at `expected_version`.
+    pub async fn act(&self, actor: &Actor, id: ReportId, expected_version: i64, command: Command) -> AppResult<Report> {
+        let report = self.load_visible(actor, id).await?;
+        let reference = self.reference();
+        let action = command.action();
+        let transition = decide(&report, actor, expected_version, command, &reference.ctx(self.now()))?;
+        let stored = self.store().apply(&transition).await?;
+        tracing::info!(report = %id, action = action.as_str(), status = stored.status.as_str(), "report changed");
+        Ok(stored)
+    }
+
+    /// The report and timeline as this actor may see them.
+    pub async fn view_report(&self, actor: &Actor, id: ReportId) -> AppResult<ReportView> {
+        let report = self.load_visible(actor, id).await?;
+        let reference = self.reference();
+        let level = access(actor, &report, &reference.orgs);
+        let events = self.store().events(id).await?;
+        let actions = available_actions(&report, actor, &reference.ctx(self.now()));
+        let reporter_name = reporter_display_name(&report, level);
+        let redacted = redact_report(&report, level).ok_or_else(|| AppError::NotFound(format!("report {id}")))?;
+        Ok(ReportView {
+            report: redacted,
+            events: visible_events(&events, level),
+            access: level,
+            actions,
+            reporter_name,
+        })
+    }
+
+    /// Finds a report by tracking number for this actor.
+    pub async fn find_by_tracking(&self, actor: &Actor, tracking: &TrackingNumber) -> AppResult<ReportView> {
+        let report = self
+            .store()
+            .report_by_tracking(tracking)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("report {tracking}")))?;
+        self.view_report(actor, report.id).await
+    }
+
+    /// Checks a private link (tracking number plus secret) and returns the actor it grants.
+    pub async fn open_private_link(&self, tracking: &TrackingNumber, secret: &str) -> AppResult<Actor> {
+        let report = self.store().report_by_tracking(tracking).await?;
+        match report {
+            Some(r) if r.secret_hash.as_deref().is_some_and(|h| same_hash(h, &hash_secret(secret))) => {
+                Ok(Actor::ReportLink(r.id))
+            }
+            // The same answer whether the number or the secret is wrong.
+            _ => Err(AppError::NotFound("report".into())),
+        }
+    }
+
+    /// Lists reports within what the actor may see; `filter.scope` is replaced by it.
+    pub async fn list_reports(
+        &self,
+        actor: &Actor,
+        mut filter: ReportFilter,
+        page: &PageRequest,
+    ) -> AppResult<Page<ReportSummary>> {
+        filter.scope = report_scope(actor, &self.reference().orgs);
+        Ok(self.store().list_reports(&filter, page).await?)
+    }
+
+    pub async fn count_reports(&self, actor: &Actor, mut filter: ReportFilter) -> AppResult<u64> {
+        filter.scope = report_scope(actor, &self.reference().orgs);
+        Ok(self.store().count_reports(&filter).await?)
+    }
+
+    /// The routing suggestion for a category and location.
+    pub fn suggest_route(&self, category: Option<CategoryId>, region: Option<&RegionCode>) -> Option<Suggestion> {
+        let reference = self.reference();
+        reference.router.suggest(&reference.categories, category, region)
+    }
+
+    /// "Dukung": backs a public report once per supporter key (a person, or a browser).
+    pub async fn support(&self, actor: &Actor, id: ReportId, supporter: &str) -> AppResult<bool> {
+        let report = self.load_visible(actor, id).await?;
+        if !report.is_public() {
+            return Err(Refusal::rule("only public reports can be supported").into());
+        }
+        Ok(self.store().add_support(id, supporter, self.now()).await?)
+    }
+
+    /// Loads a report the actor may at least see; otherwise "not found", so that its
+    /// existence is not revealed.
+    async fn load_visible(&self, actor: &Actor, id: ReportId) -> AppResult<Report> {
+        let report = self.store().report(id).await?.ok_or_else(|| AppError::NotFound(format!("report {id}")))?;
+        if access(actor, &report, &self.reference().orgs) == Access::None {
+            return Err(AppError::NotFound(format!("report {id}")));
+        }
+        Ok(report)
+    }
+}

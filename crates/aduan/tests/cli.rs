@@ -2,7 +2,6 @@
 //! PostgreSQL database.
 
 use aduan_store::Store;
-use chrono::Datelike;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
@@ -235,8 +234,6 @@ async fn readyz_turns_503_when_postgres_goes_away() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_processes_running_the_jobs_on_one_postgres_database_never_act_twice() {
-    use aduan_domain::event::EventKind;
-    use aduan_store::{PageRequest, ReportFilter};
     use aduan_store_postgres::scratch as pg;
     let Some(server) = pg::test_server() else { return };
     pg::recreate(&server, "aduan_test_cli_jobs").await.expect("database");
@@ -263,20 +260,72 @@ async fn two_processes_running_the_jobs_on_one_postgres_database_never_act_twice
     assert!(total > 0);
 
     let store = aduan_store_postgres::PgStore::connect(&url).await.expect("connect");
+    let start = chrono::DateTime::parse_from_rfc3339("2028-01-01T00:00:00Z").expect("time").to_utc();
+    let system_events = system_events_since(&store, start).await;
+    assert_eq!(system_events, total, "each action reported by a process is one event");
+    store.close().await;
+    pg::drop_database(&server, "aduan_test_cli_jobs").await.expect("drop");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_serve_processes_on_one_postgres_database_never_act_twice() {
+    use aduan_store_postgres::scratch as pg;
+    let Some(server) = pg::test_server() else { return };
+    pg::recreate(&server, "aduan_test_cli_serve2").await.expect("database");
+    let url = pg::database_url(&server, "aduan_test_cli_serve2");
+    let data = scratch("serve2");
+    let with_db = |args: &[&'static str]| -> Vec<String> {
+        ["--database-url", url.as_str()].iter().chain(args).map(|s| s.to_string()).collect()
+    };
+    for args in [&["seed", "regency", "64.08"][..], &["seed", "people"], &["seed", "reports", "--count", "80"]] {
+        let args = with_db(args);
+        ok(&data, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    // Demo histories end "now", so some of their clocks are already due: both servers'
+    // schedulers find work at once.
+    let serve_args = with_db(&["serve", "--listen", "127.0.0.1:0", "--jobs-interval", "1"]);
+    let serve_args: Vec<&str> = serve_args.iter().map(String::as_str).collect();
+    // The seeded histories hold system events of their own (closings that happened in
+    // the past); only what happens from here on is the servers' doing.
+    let started = chrono::Utc::now();
+    let (a, rx_a) = spawn_logged(&serve_args, &data);
+    let (b, rx_b) = spawn_logged(&serve_args, &data);
+    wait_for_url(&rx_a);
+    wait_for_url(&rx_b);
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let logs: Vec<String> = stop(a, rx_a).into_iter().chain(stop(b, rx_b)).collect();
+    let acted: usize = logs
+        .iter()
+        .filter(|l| l.contains("clock tick"))
+        .filter_map(|l| l.split("acted=").nth(1)?.split(|c: char| !c.is_ascii_digit()).next()?.parse::<usize>().ok())
+        .sum();
+    assert!(acted > 0, "the schedulers found work: {logs:?}");
+
+    let store = aduan_store_postgres::PgStore::connect(&url).await.expect("connect");
+    let system_events = system_events_since(&store, started).await;
+    assert_eq!(system_events, acted, "every action logged by either server is one event");
+    store.close().await;
+    pg::drop_database(&server, "aduan_test_cli_serve2").await.expect("drop");
+}
+
+/// Counts the scheduler's events from `since` on, asserting that no report received the
+/// same automatic action twice.
+async fn system_events_since(store: &dyn Store, since: chrono::DateTime<chrono::Utc>) -> usize {
+    use aduan_domain::event::EventKind;
+    use aduan_store::{PageRequest, ReportFilter};
     let mut page = PageRequest::first(200);
-    let mut system_events = 0;
+    let mut count = 0;
     loop {
         let p = store.list_reports(&ReportFilter::new(aduan_store::Scope::All), &page).await.expect("list");
         for r in &p.items {
-            let events = store.events(r.id).await.expect("events");
             let mut seen = std::collections::HashSet::new();
-            for e in events.iter().filter(|e| e.actor.is_system() && e.at.year() == 2028) {
+            for e in store.events(r.id).await.expect("events").iter().filter(|e| e.actor.is_system() && e.at >= since) {
                 let key = match &e.kind {
                     EventKind::DeadlineMissed { clock, due_at } => format!("{} {due_at}", clock.as_str()),
                     other => other.code().to_string(),
                 };
                 assert!(seen.insert(key.clone()), "report {}: {key} twice", r.tracking);
-                system_events += 1;
+                count += 1;
             }
         }
         match p.next {
@@ -284,7 +333,5 @@ async fn two_processes_running_the_jobs_on_one_postgres_database_never_act_twice
             None => break,
         }
     }
-    assert_eq!(system_events, total, "each action reported by a process is one event");
-    store.close().await;
-    pg::drop_database(&server, "aduan_test_cli_jobs").await.expect("drop");
+    count
 }

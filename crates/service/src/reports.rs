@@ -54,6 +54,7 @@ impl App {
             match self.store().create_report(&filing).await {
                 Ok(report) => {
                     tracing::info!(report = %report.id, tracking = %report.tracking, channel = report.channel.as_str(), "report filed");
+                    warn_if_assumed(&report);
                     return Ok(Filed { report, secret });
                 }
                 Err(StoreError::Conflict(_)) => continue,
@@ -71,6 +72,7 @@ impl App {
         let transition = decide(&report, actor, expected_version, command, &reference.ctx(self.now()))?;
         let stored = self.store().apply(&transition).await?;
         tracing::info!(report = %id, action = action.as_str(), status = stored.status.as_str(), "report changed");
+        warn_if_assumed(&stored);
         Ok(stored)
     }
 
@@ -153,5 +155,18 @@ impl App {
             return Err(AppError::NotFound(format!("report {id}")));
         }
         Ok(report)
+    }
+}
+
+/// A running clock counted through a year without holiday data may be due too early:
+/// say so where operators look.
+fn warn_if_assumed(report: &Report) {
+    for d in report.deadlines.iter().filter(|d| d.state.is_active() && !d.assumed_years.is_empty()) {
+        tracing::warn!(
+            report = %report.id,
+            clock = d.clock.as_str(),
+            years = ?d.assumed_years,
+            "deadline counted without holiday data for these years; load them with `aduan calendar load`"
+        );
     }
 }

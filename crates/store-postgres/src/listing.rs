@@ -1,7 +1,7 @@
 //! Report lists: filters, scopes, full-text search and keyset pagination.
 
 use aduan_domain::ids::{CategoryId, OrgId, ReportId};
-use aduan_domain::region::RegionCode;
+use aduan_domain::region::{RegionCode, RegionLevel};
 use aduan_domain::report::{Channel, Privacy, ReportType};
 use aduan_domain::status::Status;
 use aduan_domain::time::Timestamp;
@@ -37,7 +37,9 @@ fn push_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Option<Cu
                 return false;
             }
             let orgs: Vec<i64> = orgs.iter().map(|o| o.0).collect();
-            q.push(" AND EXISTS (SELECT 1 FROM report_orgs o WHERE o.report_id = r.id AND o.org_id = ANY(");
+            // Driven from the scope's involvement rows: a regency's few thousand reports,
+            // not a scan of every report checking each one.
+            q.push(" AND r.id IN (SELECT report_id FROM report_orgs WHERE org_id = ANY(");
             q.push_bind(orgs).push("))");
         }
         Scope::Reporter(p) => {
@@ -53,10 +55,20 @@ fn push_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Option<Cu
         q.push(" AND r.category_id = ANY(").push_bind(categories).push(")");
     }
     if let Some(region) = &f.region {
-        // Codes have fixed widths and region_code sorts bytewise (COLLATE "C"): everything
-        // inside 64.08 sorts between "64.08" and "64.08/", and the index serves the range.
-        q.push(" AND r.region_code >= ").push_bind(region.as_str().to_string());
-        q.push(" AND r.region_code < ").push_bind(format!("{}/", region.as_str()));
+        match region.level() {
+            RegionLevel::Province => {
+                q.push(" AND r.province_code = ").push_bind(region.as_str().to_string());
+            }
+            RegionLevel::Regency => {
+                q.push(" AND r.regency_code = ").push_bind(region.as_str().to_string());
+            }
+            RegionLevel::District | RegionLevel::Village => {
+                // Codes have fixed widths and sort bytewise (COLLATE "C"): everything inside
+                // 64.08.01 sorts between "64.08.01" and "64.08.01/".
+                q.push(" AND r.region_code >= ").push_bind(region.as_str().to_string());
+                q.push(" AND r.region_code < ").push_bind(format!("{}/", region.as_str()));
+            }
+        }
     }
     if let Some(i) = f.instansi {
         q.push(" AND r.instansi_id = ").push_bind(i.0);
@@ -86,6 +98,10 @@ fn push_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Option<Cu
         q.push(" AND r.search @@ plainto_tsquery('indonesian', ").push_bind(words).push(")");
     }
     if let Some(c) = after {
+        if f.search_text().is_some() {
+            q.push(" AND r.id < ").push_bind(c.id.0);
+            return true;
+        }
         let op = match f.order {
             SortOrder::Newest => " < ",
             SortOrder::Oldest => " > ",
@@ -138,6 +154,10 @@ impl SummaryRow {
     }
 }
 
+// Lists and counts are not kept as prepared statements: one filter shape has very
+// different selectivities per value (a regency or a whole province, a rare word or a
+// common one), and a cached generic plan picks one strategy for all of them — up to a
+// hundred times slower. Unnamed statements are planned for the values at hand.
 pub async fn list(pool: &PgPool, f: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {
     let limit = page.limit();
     let mut q = QueryBuilder::<Postgres>::new(
@@ -148,13 +168,15 @@ pub async fn list(pool: &PgPool, f: &ReportFilter, page: &PageRequest) -> StoreR
     if !push_where(&mut q, f, page.after) {
         return Ok(Page { items: Vec::new(), next: None });
     }
-    q.push(match f.order {
-        SortOrder::Newest => " ORDER BY r.submitted_at DESC, r.id DESC",
-        SortOrder::Oldest => " ORDER BY r.submitted_at ASC, r.id ASC",
+    // A search comes most recently filed first, as on SQLite.
+    q.push(match (f.search_text().is_some(), f.order) {
+        (true, _) => " ORDER BY r.id DESC",
+        (false, SortOrder::Newest) => " ORDER BY r.submitted_at DESC, r.id DESC",
+        (false, SortOrder::Oldest) => " ORDER BY r.submitted_at ASC, r.id ASC",
     });
     // One row more than asked tells whether there is a next page.
     q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
-    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<SummaryRow> = q.build_query_as().persistent(false).fetch_all(pool).await?;
     let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
     let next = if items.len() > limit as usize {
         items.truncate(limit as usize);
@@ -170,6 +192,6 @@ pub async fn count(pool: &PgPool, f: &ReportFilter) -> StoreResult<u64> {
     if !push_where(&mut q, f, None) {
         return Ok(0);
     }
-    let (n,): (i64,) = q.build_query_as().fetch_one(pool).await?;
+    let (n,): (i64,) = q.build_query_as().persistent(false).fetch_one(pool).await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }

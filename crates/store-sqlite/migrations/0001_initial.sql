@@ -117,13 +117,19 @@ CREATE TABLE reports (
     first_answer_at      INTEGER,
     responded_at         INTEGER,
     closed_at            INTEGER,
-    updated_at           INTEGER NOT NULL
+    updated_at           INTEGER NOT NULL,
+    -- The province and kabupaten/kota of the location, so that a region filter walks an
+    -- index already in submission order instead of sorting a whole province.
+    province_code        TEXT GENERATED ALWAYS AS (substr(region_code, 1, 2)) VIRTUAL,
+    regency_code         TEXT GENERATED ALWAYS AS (substr(region_code, 1, 5)) VIRTUAL
 );
 CREATE INDEX reports_submitted ON reports (submitted_at, id);
 CREATE INDEX reports_status ON reports (status, submitted_at);
 CREATE INDEX reports_instansi ON reports (instansi_id, submitted_at);
 CREATE INDEX reports_category ON reports (category_id, submitted_at);
 CREATE INDEX reports_region ON reports (region_code);
+CREATE INDEX reports_province ON reports (province_code, submitted_at, id);
+CREATE INDEX reports_regency ON reports (regency_code, submitted_at, id);
 CREATE INDEX reports_reporter ON reports (reporter_person_id) WHERE reporter_person_id IS NOT NULL;
 
 -- Every organisation that has held a report: the scope of "reports that are, or were,

@@ -259,7 +259,8 @@ impl Store for SqliteStore {
 
     async fn create_report(&self, filing: &Filing) -> StoreResult<Report> {
         let mut tx = self.begin().await?;
-        let id = reports::insert(&mut tx, &filing.report, &filing.events).await?;
+        let ids = reports::insert(&mut tx, &[(&filing.report, &filing.events)]).await?;
+        let id = ids.first().copied().ok_or_else(|| StoreError::Other("no id for the new report".into()))?;
         let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
         tx.commit().await?;
         Ok(report)
@@ -322,9 +323,9 @@ impl Store for SqliteStore {
 
     async fn import_reports(&self, batch: &[ImportedReport]) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        for r in batch {
-            reports::insert(&mut tx, &r.report, &r.events).await?;
-        }
+        let items: Vec<(&Report, &[aduan_domain::event::NewEvent])> =
+            batch.iter().map(|r| (&r.report, r.events.as_slice())).collect();
+        reports::insert(&mut tx, &items).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -3,7 +3,7 @@
 use crate::search_text::match_expression;
 use crate::time::{micros, ts};
 use aduan_domain::ids::{CategoryId, OrgId, ReportId};
-use aduan_domain::region::RegionCode;
+use aduan_domain::region::{RegionCode, RegionLevel};
 use aduan_domain::report::{Channel, Privacy, ReportType};
 use aduan_domain::status::Status;
 use aduan_domain::tracking::TrackingNumber;
@@ -15,10 +15,35 @@ const PUBLIC_STATUSES: &str = "('forwarded', 'in_progress', 'responded', 'closed
 const OVERDUE: &str = "EXISTS (SELECT 1 FROM deadlines d WHERE d.report_id = r.id AND d.state = 'running' \
      AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion'))";
 
-/// Appends the WHERE clause of a filter. Returns false when the filter can match nothing
-/// (a search without a single word).
-fn push_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option<Cursor>) -> bool {
-    q.push(" WHERE 1 = 1");
+/// How a list is read: from the reports in submission order, or — for a search — from
+/// the full-text index in id order, so that a common word stops after one page instead of
+/// collecting every match first.
+enum Source {
+    Reports,
+    Search(String),
+    Nothing,
+}
+
+fn source(f: &ReportFilter) -> Source {
+    match f.search_text().map(match_expression) {
+        None => Source::Reports,
+        Some(Some(expr)) => Source::Search(expr),
+        Some(None) => Source::Nothing,
+    }
+}
+
+/// Appends FROM and WHERE for a filter. Returns false when it can match nothing.
+fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option<Cursor>) -> bool {
+    match source(f) {
+        Source::Nothing => return false,
+        Source::Reports => {
+            q.push(" FROM reports r WHERE 1 = 1");
+        }
+        Source::Search(expr) => {
+            q.push(" FROM report_text JOIN reports r ON r.id = report_text.rowid WHERE report_text MATCH ");
+            q.push_bind(expr);
+        }
+    }
     match &f.scope {
         Scope::All => {}
         Scope::Public => {
@@ -29,7 +54,9 @@ fn push_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option<Curs
             if orgs.is_empty() {
                 return false;
             }
-            q.push(" AND EXISTS (SELECT 1 FROM report_orgs o WHERE o.report_id = r.id AND o.org_id IN (");
+            // Driven from the scope's involvement rows: a regency's few thousand reports,
+            // not a scan of every report checking each one.
+            q.push(" AND r.id IN (SELECT report_id FROM report_orgs WHERE org_id IN (");
             let mut list = q.separated(", ");
             for o in orgs {
                 list.push_bind(o.0);
@@ -57,9 +84,20 @@ fn push_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option<Curs
         q.push(")");
     }
     if let Some(region) = &f.region {
-        // Codes have fixed widths: everything inside 64.08 sorts between "64.08" and "64.08/".
-        q.push(" AND r.region_code >= ").push_bind(region.as_str().to_string());
-        q.push(" AND r.region_code < ").push_bind(format!("{}/", region.as_str()));
+        match region.level() {
+            RegionLevel::Province => {
+                q.push(" AND r.province_code = ").push_bind(region.as_str().to_string());
+            }
+            RegionLevel::Regency => {
+                q.push(" AND r.regency_code = ").push_bind(region.as_str().to_string());
+            }
+            RegionLevel::District | RegionLevel::Village => {
+                // Codes have fixed widths: everything inside 64.08.01 sorts between
+                // "64.08.01" and "64.08.01/".
+                q.push(" AND r.region_code >= ").push_bind(region.as_str().to_string());
+                q.push(" AND r.region_code < ").push_bind(format!("{}/", region.as_str()));
+            }
+        }
     }
     if let Some(i) = f.instansi {
         q.push(" AND r.instansi_id = ").push_bind(i.0);
@@ -83,12 +121,11 @@ fn push_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option<Curs
     if f.ombudsman_flagged {
         q.push(" AND r.ombudsman_flagged_at IS NOT NULL");
     }
-    if let Some(text) = f.search_text() {
-        let Some(expr) = match_expression(text) else { return false };
-        q.push(" AND r.id IN (SELECT rowid FROM report_text WHERE report_text MATCH ").push_bind(expr);
-        q.push(")");
-    }
     if let Some(c) = after {
+        if matches!(source(f), Source::Search(_)) {
+            q.push(" AND report_text.rowid < ").push_bind(c.id.0);
+            return true;
+        }
         let op = match f.order {
             SortOrder::Newest => " < ",
             SortOrder::Oldest => " > ",
@@ -147,13 +184,14 @@ pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> St
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
          r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, ",
     );
-    q.push(OVERDUE).push(" AS overdue, r.ombudsman_flagged_at IS NOT NULL AS flagged FROM reports r");
-    if !push_where(&mut q, f, page.after) {
+    q.push(OVERDUE).push(" AS overdue, r.ombudsman_flagged_at IS NOT NULL AS flagged");
+    if !push_from_where(&mut q, f, page.after) {
         return Ok(Page { items: Vec::new(), next: None });
     }
-    q.push(match f.order {
-        SortOrder::Newest => " ORDER BY r.submitted_at DESC, r.id DESC",
-        SortOrder::Oldest => " ORDER BY r.submitted_at ASC, r.id ASC",
+    q.push(match (source(f), f.order) {
+        (Source::Search(_), _) => " ORDER BY report_text.rowid DESC",
+        (_, SortOrder::Newest) => " ORDER BY r.submitted_at DESC, r.id DESC",
+        (_, SortOrder::Oldest) => " ORDER BY r.submitted_at ASC, r.id ASC",
     });
     q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
@@ -168,8 +206,8 @@ pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> St
 }
 
 pub async fn count(pool: &SqlitePool, f: &ReportFilter) -> StoreResult<u64> {
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM reports r");
-    if !push_where(&mut q, f, None) {
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+    if !push_from_where(&mut q, f, None) {
         return Ok(0);
     }
     let (n,): (i64,) = q.build_query_as().fetch_one(pool).await?;

@@ -17,9 +17,9 @@ use aduan_domain::time::Zone;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::codec::{checked, from_json, parse, parse_opt, to_json};
 use aduan_store::{StoreError, StoreResult};
-use sqlx::AssertSqlSafe;
 use sqlx::query::Query;
 use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteConnection};
+use sqlx::{AssertSqlSafe, QueryBuilder};
 
 /// The report columns written on insert and update, in bind order.
 const COLUMNS: &str = "tracking, version, kind, title, description, incident_date, region_code, address, lat, lon, \
@@ -281,16 +281,27 @@ pub async fn id_by_tracking(conn: &mut SqliteConnection, tracking: &TrackingNumb
     Ok(id.map(|(i,)| ReportId(i)))
 }
 
-/// Inserts a new report with everything attached to it; returns its id.
-pub async fn insert(conn: &mut SqliteConnection, report: &Report, events: &[NewEvent]) -> StoreResult<ReportId> {
+/// Inserts new reports with everything attached to them; returns their ids in order.
+/// The attached rows of the whole batch go in a few multi-row statements: per-statement
+/// overhead, not SQLite, is what limits bulk loads.
+pub async fn insert(conn: &mut SqliteConnection, items: &[(&Report, &[NewEvent])]) -> StoreResult<Vec<ReportId>> {
     // Built from the constants above only.
     let sql = format!("INSERT INTO reports ({COLUMNS}) VALUES ({PLACEHOLDERS})");
-    let result = bind_report(sqlx::query(AssertSqlSafe(sql)), report)?.execute(&mut *conn).await?;
-    let id = ReportId(result.last_insert_rowid());
-    write_attached(conn, id, report).await?;
-    append_events(conn, id, 0, events).await?;
-    index_text(conn, id, report).await?;
-    Ok(id)
+    let mut ids = Vec::with_capacity(items.len());
+    for (report, _) in items {
+        let result = bind_report(sqlx::query(AssertSqlSafe(sql.clone())), report)?.execute(&mut *conn).await?;
+        ids.push(ReportId(result.last_insert_rowid()));
+    }
+    let reports: Vec<(ReportId, &Report)> = ids.iter().copied().zip(items.iter().map(|(r, _)| *r)).collect();
+    write_attached(conn, &reports).await?;
+    let events: Vec<(ReportId, i64, &NewEvent)> = ids
+        .iter()
+        .zip(items)
+        .flat_map(|(id, (_, events))| events.iter().enumerate().map(move |(i, e)| (*id, i as i64 + 1, e)))
+        .collect();
+    append_events(conn, &events).await?;
+    index_text(conn, &reports).await?;
+    Ok(ids)
 }
 
 /// Writes a transition if the report is still at the expected version.
@@ -317,103 +328,144 @@ pub async fn update(
         return Err(StoreError::Stale(report.id));
     }
     sqlx::query("DELETE FROM report_units WHERE report_id = ?").bind(report.id.0).execute(&mut *conn).await?;
-    write_attached(conn, report.id, report).await?;
+    write_attached(conn, &[(report.id, report)]).await?;
     let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM events WHERE report_id = ?")
         .bind(report.id.0)
         .fetch_one(&mut *conn)
         .await?;
-    append_events(conn, report.id, last, events).await?;
+    let numbered: Vec<(ReportId, i64, &NewEvent)> =
+        events.iter().enumerate().map(|(i, e)| (report.id, last + 1 + i as i64, e)).collect();
+    append_events(conn, &numbered).await?;
     if old_title != report.title.as_str() || old_description != report.description.as_str() {
         sqlx::query("DELETE FROM report_text WHERE rowid = ?").bind(report.id.0).execute(&mut *conn).await?;
-        index_text(conn, report.id, report).await?;
+        index_text(conn, &[(report.id, report)]).await?;
     }
     Ok(())
 }
 
-/// Units, involvement and clocks: rewritten from the report each time.
-async fn write_attached(conn: &mut SqliteConnection, id: ReportId, report: &Report) -> StoreResult<()> {
-    for u in &report.units {
-        sqlx::query("INSERT INTO report_units (report_id, unit_id, assigned_at, final_answer_at) VALUES (?, ?, ?, ?)")
-            .bind(id.0)
-            .bind(u.unit.0)
-            .bind(micros(u.assigned_at))
-            .bind(micros_opt(u.final_answer_at))
-            .execute(&mut *conn)
-            .await?;
-    }
-    for org in &report.involved {
-        sqlx::query("INSERT OR IGNORE INTO report_orgs (report_id, org_id) VALUES (?, ?)")
-            .bind(id.0)
-            .bind(org.0)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for d in &report.deadlines {
-        let (unit, count) = limit_columns(d.limit);
-        sqlx::query(
-            "INSERT INTO deadlines (report_id, seq, clock, holder_id, zone, limit_unit, limit_count, started_at, due_at, \
-             state, paused_at, stopped_at, overdue_at, assumed_years) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (report_id, seq) DO UPDATE SET clock = excluded.clock, holder_id = excluded.holder_id, \
-             zone = excluded.zone, limit_unit = excluded.limit_unit, limit_count = excluded.limit_count, \
-             started_at = excluded.started_at, due_at = excluded.due_at, state = excluded.state, \
-             paused_at = excluded.paused_at, stopped_at = excluded.stopped_at, overdue_at = excluded.overdue_at, \
-             assumed_years = excluded.assumed_years",
-        )
-        .bind(id.0)
-        .bind(i64::from(d.seq))
-        .bind(d.clock.as_str())
-        .bind(d.holder.0)
-        .bind(d.zone.abbreviation())
-        .bind(unit)
-        .bind(count)
-        .bind(micros(d.started_at))
-        .bind(micros(d.due_at))
-        .bind(d.state.as_str())
-        .bind(micros_opt(d.paused_at))
-        .bind(micros_opt(d.stopped_at))
-        .bind(micros_opt(d.overdue_at))
-        .bind(to_json(&d.assumed_years)?)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
+/// SQLite accepts at most 32,766 bound values in one statement; stay well below.
+const MAX_BINDS: usize = 30_000;
 
-async fn append_events(
+/// One multi-row INSERT per chunk of `rows`; `head` is everything before `VALUES`.
+async fn insert_rows<T>(
     conn: &mut SqliteConnection,
-    id: ReportId,
-    last_seq: i64,
-    events: &[NewEvent],
+    head: &'static str,
+    tail: &'static str,
+    columns: usize,
+    rows: &[T],
+    mut bind: impl FnMut(&mut sqlx::query_builder::Separated<'_, Sqlite, &'static str>, &T) -> StoreResult<()>,
 ) -> StoreResult<()> {
-    for (i, e) in events.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO events (report_id, seq, at, actor_person, actor_org, actor_role, from_status, to_status, kind, \
-             visibility, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id.0)
-        .bind(last_seq + 1 + i as i64)
-        .bind(micros(e.at))
-        .bind(e.actor.person.map(|p| p.0))
-        .bind(e.actor.org.map(|o| o.0))
-        .bind(e.actor.role.map(|r| r.as_str()))
-        .bind(e.from.map(|s| s.as_str()))
-        .bind(e.to.as_str())
-        .bind(e.kind.code())
-        .bind(e.visibility().as_str())
-        .bind(to_json(&e.kind)?)
-        .execute(&mut *conn)
-        .await?;
+    for chunk in rows.chunks((MAX_BINDS / columns).max(1)) {
+        let mut q = QueryBuilder::<Sqlite>::new(head);
+        let mut failed = None;
+        q.push_values(chunk, |mut b, row| {
+            if let Err(e) = bind(&mut b, row) {
+                failed = Some(e);
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        q.push(tail);
+        q.build().execute(&mut *conn).await?;
     }
     Ok(())
 }
 
-async fn index_text(conn: &mut SqliteConnection, id: ReportId, report: &Report) -> StoreResult<()> {
-    sqlx::query("INSERT INTO report_text (rowid, body) VALUES (?, ?)")
-        .bind(id.0)
-        .bind(index_body(report.title.as_str(), report.description.as_str()))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// Units, involvement and clocks of these reports: inserted, or (clocks) updated in place.
+async fn write_attached(conn: &mut SqliteConnection, reports: &[(ReportId, &Report)]) -> StoreResult<()> {
+    let units: Vec<(ReportId, &UnitAssignment)> =
+        reports.iter().flat_map(|(id, r)| r.units.iter().map(move |u| (*id, u))).collect();
+    insert_rows(
+        conn,
+        "INSERT INTO report_units (report_id, unit_id, assigned_at, final_answer_at) ",
+        "",
+        4,
+        &units,
+        |b, (id, u)| {
+            b.push_bind(id.0)
+                .push_bind(u.unit.0)
+                .push_bind(micros(u.assigned_at))
+                .push_bind(micros_opt(u.final_answer_at));
+            Ok(())
+        },
+    )
+    .await?;
+    let orgs: Vec<(ReportId, OrgId)> =
+        reports.iter().flat_map(|(id, r)| r.involved.iter().map(move |o| (*id, *o))).collect();
+    insert_rows(conn, "INSERT OR IGNORE INTO report_orgs (report_id, org_id) ", "", 2, &orgs, |b, (id, o)| {
+        b.push_bind(id.0).push_bind(o.0);
+        Ok(())
+    })
+    .await?;
+    let deadlines: Vec<(ReportId, &Deadline)> =
+        reports.iter().flat_map(|(id, r)| r.deadlines.iter().map(move |d| (*id, d))).collect();
+    insert_rows(
+        conn,
+        "INSERT INTO deadlines (report_id, seq, clock, holder_id, zone, limit_unit, limit_count, started_at, due_at, \
+         state, paused_at, stopped_at, overdue_at, assumed_years) ",
+        " ON CONFLICT (report_id, seq) DO UPDATE SET clock = excluded.clock, holder_id = excluded.holder_id, \
+         zone = excluded.zone, limit_unit = excluded.limit_unit, limit_count = excluded.limit_count, \
+         started_at = excluded.started_at, due_at = excluded.due_at, state = excluded.state, \
+         paused_at = excluded.paused_at, stopped_at = excluded.stopped_at, overdue_at = excluded.overdue_at, \
+         assumed_years = excluded.assumed_years",
+        14,
+        &deadlines,
+        |b, (id, d)| {
+            let (unit, count) = limit_columns(d.limit);
+            b.push_bind(id.0)
+                .push_bind(i64::from(d.seq))
+                .push_bind(d.clock.as_str())
+                .push_bind(d.holder.0)
+                .push_bind(d.zone.abbreviation())
+                .push_bind(unit)
+                .push_bind(count)
+                .push_bind(micros(d.started_at))
+                .push_bind(micros(d.due_at))
+                .push_bind(d.state.as_str())
+                .push_bind(micros_opt(d.paused_at))
+                .push_bind(micros_opt(d.stopped_at))
+                .push_bind(micros_opt(d.overdue_at))
+                .push_bind(to_json(&d.assumed_years)?);
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// Appends events, each with its report and its position in the report's timeline.
+async fn append_events(conn: &mut SqliteConnection, events: &[(ReportId, i64, &NewEvent)]) -> StoreResult<()> {
+    insert_rows(
+        conn,
+        "INSERT INTO events (report_id, seq, at, actor_person, actor_org, actor_role, from_status, to_status, kind, \
+         visibility, data) ",
+        "",
+        11,
+        events,
+        |b, (id, seq, e)| {
+            b.push_bind(id.0)
+                .push_bind(*seq)
+                .push_bind(micros(e.at))
+                .push_bind(e.actor.person.map(|p| p.0))
+                .push_bind(e.actor.org.map(|o| o.0))
+                .push_bind(e.actor.role.map(|r| r.as_str()))
+                .push_bind(e.from.map(|s| s.as_str()))
+                .push_bind(e.to.as_str())
+                .push_bind(e.kind.code())
+                .push_bind(e.visibility().as_str())
+                .push_bind(to_json(&e.kind)?);
+            Ok(())
+        },
+    )
+    .await
+}
+
+async fn index_text(conn: &mut SqliteConnection, reports: &[(ReportId, &Report)]) -> StoreResult<()> {
+    insert_rows(conn, "INSERT INTO report_text (rowid, body) ", "", 2, reports, |b, (id, r)| {
+        b.push_bind(id.0).push_bind(index_body(r.title.as_str(), r.description.as_str()));
+        Ok(())
+    })
+    .await
 }
 
 #[derive(sqlx::FromRow)]

@@ -41,7 +41,8 @@ pub struct ReportFilter {
     pub overdue: bool,
     /// Only reports flagged for the Ombudsman.
     pub ombudsman_flagged: bool,
-    /// Full-text search over title and description.
+    /// Full-text search over title and description. Results of a search come most
+    /// recently filed first (by id), whatever `order` says.
     pub text: Option<String>,
     pub order: SortOrder,
 }
@@ -71,7 +72,7 @@ impl ReportFilter {
     }
 }
 
-/// A position in a list: the last row of the previous page.
+/// A position in a list: the last row of the previous page. Searches page by `id` alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
     pub submitted_at: Timestamp,

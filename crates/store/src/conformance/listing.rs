@@ -307,3 +307,43 @@ pub async fn supporting_counts_each_supporter_once(store: Arc<dyn Store>) {
     assert_eq!(loaded.version, r.version, "support does not make open forms stale");
     assert!(f.store.add_support(ReportId(999_999), "person:1", t0()).await.is_err());
 }
+
+pub async fn search_pages_are_stable_newest_filed_first(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    let mut filed = Vec::new();
+    for i in 0..17 {
+        // Submission times out of filing order: a search still comes newest filed first.
+        let at = t0() - Duration::hours((i * 7 % 5) as i64);
+        filed.push(f.file_road(&format!("Jalan rusak bagian {i}"), at).await.id);
+    }
+    let mut other = f.draft(
+        "Sampah menumpuk di pasar",
+        "Sampah tidak diangkut selama seminggu penuh di pasar.",
+        "64.08",
+        "lingkungan",
+    );
+    other.incident_date = None;
+    f.file(other, t0()).await;
+    let mut filter = ReportFilter::new(Scope::All);
+    filter.text = Some("jalan".into());
+    filter.order = SortOrder::Oldest;
+    let mut seen = Vec::new();
+    let mut page = PageRequest::first(4);
+    let mut arrived = false;
+    loop {
+        let p = f.store.list_reports(&filter, &page).await.expect("search");
+        seen.extend(p.items.iter().map(|s| s.id));
+        if !arrived {
+            f.file_road("Jalan rusak yang baru masuk", t0()).await;
+            arrived = true;
+        }
+        match p.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    let mut expected = filed.clone();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seen, expected, "every match once, most recently filed first, newcomers not mixed in");
+    assert_eq!(f.store.count_reports(&filter).await.expect("count"), 18);
+}

@@ -40,6 +40,7 @@ macro_rules! conformance_tests {
             scopes_keep_reports_apart,
             search_finds_indonesian_word_forms,
             search_follows_edits_and_privacy,
+            search_pages_are_stable_newest_filed_first,
             supporting_counts_each_supporter_once,
             due_reports_and_leases,
             imported_reports_load_like_created_ones,

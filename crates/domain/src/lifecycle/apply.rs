@@ -165,10 +165,9 @@ pub(crate) fn apply(r: &mut Report, actor: &Actor, command: Command, ctx: &Conte
             r.status = Status::Submitted;
             r.archive_reason = None;
             let limits = limits_for(r.screening_desk, ctx);
-            let (desk, now, submitted) = (r.screening_desk, out.now, r.submitted_at);
+            let (desk, now) = (r.screening_desk, out.now);
             start_clock(r, ClockKind::Verification, desk, Limit::WorkingDays(limits.verification), now, ctx);
-            let ombudsman = Limit::CalendarDays(limits.ombudsman_calendar_days);
-            start_clock(r, ClockKind::Ombudsman, desk, ombudsman, submitted, ctx);
+            restart_ombudsman_clock(r, desk, ctx);
             out.push(from, r.status, EventKind::Restored { note });
         }
         Command::ReturnNotAuthority { reason } => {
@@ -523,9 +522,19 @@ fn reopen(r: &mut Report, out: &mut Out) {
     cancel_clock(r, ClockKind::FollowUp, now);
     start_clock(r, ClockKind::FollowUp, instansi, Limit::WorkingDays(limits.follow_up), now, out.ctx);
     if r.active_clock(ClockKind::Ombudsman).is_none() {
-        let submitted = r.submitted_at;
-        let limit = Limit::CalendarDays(limits.ombudsman_calendar_days);
-        start_clock(r, ClockKind::Ombudsman, instansi, limit, submitted, out.ctx);
+        restart_ombudsman_clock(r, instansi, out.ctx);
+    }
+}
+
+/// The Ombudsman clock of a report open again: it still counts from the submission. A
+/// report already flagged stays flagged; the new clock is not due a second time.
+fn restart_ombudsman_clock(r: &mut Report, holder: OrgId, ctx: &Context) {
+    let limit = Limit::CalendarDays(limits_for(holder, ctx).ombudsman_calendar_days);
+    let submitted = r.submitted_at;
+    start_clock(r, ClockKind::Ombudsman, holder, limit, submitted, ctx);
+    let flagged = r.ombudsman_flagged_at;
+    if let Some(d) = r.active_clock_mut(ClockKind::Ombudsman) {
+        d.overdue_at = flagged;
     }
 }
 

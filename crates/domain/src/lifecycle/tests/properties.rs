@@ -113,6 +113,25 @@ fn check_step(before: &Report, t: &Transition) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Whatever the state, the scheduler can always clear every clock that has run out:
+/// otherwise the report would come back as "due" at every tick forever.
+fn check_scheduler_drains(w: &World, report: &Report, now: chrono::DateTime<chrono::Utc>) -> Result<(), TestCaseError> {
+    let later = now + Duration::days(400);
+    let ctx = w.ctx(later);
+    let mut r = report.clone();
+    for _ in 0..12 {
+        let Some(cmd) = due_commands(&r, &ctx).into_iter().next() else { break };
+        match decide(&r, &Actor::System, r.version, cmd.clone(), &ctx) {
+            Ok(t) => r = t.report,
+            Err(e) => return Err(TestCaseError::fail(format!("due {cmd:?} refused: {e}"))),
+        }
+    }
+    let stuck: Vec<_> =
+        r.deadlines.iter().filter(|d| d.is_running() && d.overdue_at.is_none() && d.due_at < later).collect();
+    prop_assert!(stuck.is_empty(), "clocks the scheduler cannot clear: {:?}", stuck);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
@@ -138,6 +157,7 @@ proptest! {
             // instansi); the unit tests cover those refusals.
             if let Ok(t) = decide(&r, &actor, r.version, cmd.clone(), &ctx) {
                     check_step(&r, &t)?;
+                    check_scheduler_drains(&w, &t.report, now)?;
                     // Whatever succeeds for a person was offered to them (and vice versa
                     // up to the command's own input).
                     if actor != Actor::System {

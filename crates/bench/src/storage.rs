@@ -45,6 +45,9 @@ struct Args {
     /// Measured runs of each query.
     #[arg(long, default_value_t = 300)]
     queries: usize,
+    /// Keep a database that already holds the reports and only measure the queries.
+    #[arg(long)]
+    reuse: bool,
 }
 
 #[tokio::main]
@@ -53,18 +56,60 @@ async fn main() -> anyhow::Result<()> {
     println!("# Aduan storage benchmark — {} reports", args.reports);
     println!("machine: {} cores, {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), memory());
     if matches!(args.backend.as_str(), "sqlite" | "both") {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", args.sqlite_path.display()));
+        if !args.reuse {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", args.sqlite_path.display()));
+            }
         }
         let store = SqliteStore::connect(&format!("sqlite:{}", args.sqlite_path.display())).await?;
         run(Arc::new(store), &args).await?;
     }
     if matches!(args.backend.as_str(), "postgres" | "both") {
-        let db = scratch::recreate(&args.postgres_url, "aduan_bench_storage").await.context("PostgreSQL")?;
+        let db = if args.reuse {
+            use std::str::FromStr;
+            aduan_store_postgres::PgConnectOptions::from_str(&scratch::database_url(
+                &args.postgres_url,
+                "aduan_bench_storage",
+            ))?
+        } else {
+            scratch::recreate(&args.postgres_url, "aduan_bench_storage").await.context("PostgreSQL")?
+        };
         let store = PgStore::connect_with(db, PgOptions::default()).await?;
         run(Arc::new(store), &args).await?;
     }
     Ok(())
+}
+
+/// Seeds the national tree and `reports` synthetic reports; prints how fast.
+async fn load(app: &App, store: &dyn Store, reports: u64) -> anyhow::Result<u64> {
+    let quiet = indicatif::ProgressBar::hidden();
+    let started = Instant::now();
+    let orgs_created = orgs::seed_national(app, &quiet).await?;
+    catalog::seed_categories(app).await?;
+    let rules = catalog::seed_routing(app).await?;
+    println!(
+        "national tree: {orgs_created} organisations, {rules} routing rules in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let cast = synthetic::service_cast(app).await?;
+    let bar = indicatif::ProgressBar::new(reports);
+    let options = Options { reports, ..Options::default() };
+    let stats = synthetic::seed_synthetic(app, cast, &options, &bar).await?;
+    bar.finish_and_clear();
+    let analyzed = Instant::now();
+    store.refresh_statistics().await?;
+    println!(
+        "loaded {} reports ({} events): insert {:.0} reports/s ({:.0} events/s) — store time {:.1} s, \
+         generation {:.1} s, statistics {:.1} s",
+        stats.reports,
+        stats.events,
+        stats.reports as f64 / stats.storing.as_secs_f64(),
+        stats.events as f64 / stats.storing.as_secs_f64(),
+        stats.storing.as_secs_f64(),
+        stats.generating.as_secs_f64(),
+        analyzed.elapsed().as_secs_f64()
+    );
+    Ok(stats.reports)
 }
 
 fn memory() -> String {
@@ -82,34 +127,13 @@ async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<()> {
     // A fixed "now" so both backends get the same history.
     let now = Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).single().context("time")?;
     let app = App::open(store.clone(), Arc::new(ManualClock::new(now)), Default::default()).await?;
-    let quiet = indicatif::ProgressBar::hidden();
-    let started = Instant::now();
-    let orgs_created = orgs::seed_national(&app, &quiet).await?;
-    catalog::seed_categories(&app).await?;
-    let rules = catalog::seed_routing(&app).await?;
-    println!(
-        "national tree: {orgs_created} organisations, {rules} routing rules in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-
-    let cast = synthetic::service_cast(&app).await?;
-    let bar = indicatif::ProgressBar::new(args.reports);
-    let options = Options { reports: args.reports, ..Options::default() };
-    let stats = synthetic::seed_synthetic(&app, cast, &options, &bar).await?;
-    bar.finish_and_clear();
-    let analyzed = Instant::now();
-    store.refresh_statistics().await?;
-    println!(
-        "loaded {} reports ({} events): insert {:.0} reports/s ({:.0} events/s) — store time {:.1} s, \
-         generation {:.1} s, statistics {:.1} s",
-        stats.reports,
-        stats.events,
-        stats.reports as f64 / stats.storing.as_secs_f64(),
-        stats.events as f64 / stats.storing.as_secs_f64(),
-        stats.storing.as_secs_f64(),
-        stats.generating.as_secs_f64(),
-        analyzed.elapsed().as_secs_f64()
-    );
+    let stored = store.count_reports(&ReportFilter::new(ReportScope::All)).await?;
+    let reports = if args.reuse && stored >= args.reports {
+        println!("reusing {stored} stored reports");
+        stored
+    } else {
+        load(&app, store.as_ref(), args.reports).await?
+    };
     println!("database size: {:.0} MiB", store.database_size().await? as f64 / 1_048_576.0);
 
     let reference = app.reference();
@@ -144,7 +168,7 @@ async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<()> {
     println!("\n| query | p50 ms | p99 ms | mean ms | rows/page |");
     println!("|---|---:|---:|---:|---:|");
 
-    let n = stats.reports.max(1) as i64;
+    let n = reports.max(1) as i64;
     measure("one report with its timeline", args.queries, &mut rng, |rng| {
         let id = ReportId(rng.random_range(1..=n));
         let store = store.clone();

@@ -125,10 +125,17 @@ CREATE TABLE reports (
     -- index already in submission order instead of sorting a whole province.
     province_code        text COLLATE "C" GENERATED ALWAYS AS (left(region_code, 2)) STORED,
     regency_code         text COLLATE "C" GENERATED ALWAYS AS (left(region_code, 5)) STORED,
-    search               tsvector         GENERATED ALWAYS AS (to_tsvector('indonesian', title || ' ' || description)) STORED
+    -- The words, and tokens for the province and kabupaten/kota (wil64, wil6408) so that
+    -- a search within a region intersects posting lists in the index.
+    search               tsvector         GENERATED ALWAYS AS (
+        to_tsvector('indonesian', title || ' ' || description)
+        || CASE WHEN region_code IS NULL THEN ''::tsvector
+           ELSE array_to_tsvector(ARRAY['wil' || left(region_code, 2), 'wil' || replace(left(region_code, 5), '.', '')])
+           END
+    ) STORED
 );
 CREATE INDEX reports_submitted ON reports (submitted_at, id);
-CREATE INDEX reports_status ON reports (status, submitted_at);
+CREATE INDEX reports_status ON reports (status, submitted_at, id);
 CREATE INDEX reports_instansi ON reports (instansi_id, submitted_at);
 CREATE INDEX reports_category ON reports (category_id, submitted_at);
 CREATE INDEX reports_region ON reports (region_code);

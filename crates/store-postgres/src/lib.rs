@@ -104,7 +104,9 @@ impl Store for PgStore {
     }
 
     async fn refresh_statistics(&self) -> StoreResult<()> {
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        // VACUUM as well: after a bulk load it sets the hint bits and visibility map that
+        // autovacuum would set some time later, so the first queries are not the slowest.
+        sqlx::query("VACUUM ANALYZE").execute(&self.pool).await?;
         Ok(())
     }
 

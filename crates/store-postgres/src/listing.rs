@@ -10,9 +10,25 @@ use aduan_store::codec::{checked, parse};
 use aduan_store::{Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
-const PUBLIC_STATUSES: &str = "('forwarded', 'in_progress', 'responded', 'closed')";
-const OVERDUE: &str = "EXISTS (SELECT 1 FROM deadlines d WHERE d.report_id = r.id AND d.state = 'running' \
-     AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion'))";
+/// A staff deadline of the report (alias `alias`) was missed and is still running.
+fn overdue(alias: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM deadlines d WHERE d.report_id = {alias}.id AND d.state = 'running' \
+         AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion'))"
+    )
+}
+
+/// The statuses a list may show: those asked for, and for the public only verified ones
+/// (the domain's rule of what is public).
+fn statuses(f: &ReportFilter) -> Vec<&'static str> {
+    let public = matches!(f.scope, Scope::Public);
+    Status::ALL
+        .into_iter()
+        .filter(|s| f.statuses.is_empty() || f.statuses.contains(s))
+        .filter(|s| !public || s.is_verified())
+        .map(Status::as_str)
+        .collect()
+}
 
 /// The words to search for, or `None` when the text has none (punctuation only): the
 /// same rule as the SQLite backend, where a word is a run of letters and digits.
@@ -22,33 +38,44 @@ fn search_words(text: &str) -> Option<String> {
     text.chars().any(char::is_alphanumeric).then_some(text)
 }
 
-/// Appends the WHERE clause of a filter. Returns false when the filter can match nothing
-/// (a search without a single word).
-fn push_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Option<Cursor>) -> bool {
-    q.push(" WHERE true");
+/// Appends FROM and WHERE for a filter. Returns false when the filter can match nothing
+/// (a search without a single word, an empty scope).
+fn push_from_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Option<Cursor>) -> bool {
     match &f.scope {
-        Scope::All => {}
-        Scope::Public => {
-            q.push(" AND NOT r.confidential AND r.status IN ");
-            q.push(PUBLIC_STATUSES);
-        }
         Scope::Involving(orgs) => {
             if orgs.is_empty() {
                 return false;
             }
             let orgs: Vec<i64> = orgs.iter().map(|o| o.0).collect();
-            // Driven from the scope's involvement rows: a regency's few thousand reports,
-            // not a scan of every report checking each one.
-            q.push(" AND r.id IN (SELECT report_id FROM report_orgs WHERE org_id = ANY(");
-            q.push_bind(orgs).push("))");
+            // The scope's reports are collected first (OFFSET 0 keeps the planner from
+            // folding it in): a regency's few thousand reports, rather than a walk through
+            // every report in date order hoping to meet them — the planner's choice when
+            // it underestimates how rare they are, and seconds slow.
+            q.push(" FROM (SELECT DISTINCT report_id FROM report_orgs WHERE org_id = ANY(");
+            q.push_bind(orgs).push(") OFFSET 0) scope JOIN reports r ON r.id = scope.report_id WHERE true");
+        }
+        _ => {
+            q.push(" FROM reports r WHERE true");
+        }
+    }
+    match &f.scope {
+        Scope::All | Scope::Involving(_) => {}
+        Scope::Public => {
+            q.push(" AND NOT r.confidential");
         }
         Scope::Reporter(p) => {
             q.push(" AND r.reporter_person_id = ").push_bind(p.0);
         }
     }
-    if !f.statuses.is_empty() {
-        let statuses: Vec<&'static str> = f.statuses.iter().map(|s| s.as_str()).collect();
-        q.push(" AND r.status = ANY(").push_bind(statuses).push(")");
+    let shown = statuses(f);
+    if shown.is_empty() {
+        return false;
+    }
+    if let [one] = shown.as_slice() {
+        // Equality (not ANY) lets the (status, submitted_at, id) index give the order.
+        q.push(" AND r.status = ").push_bind(*one);
+    } else if shown.len() < Status::ALL.len() {
+        q.push(" AND r.status = ANY(").push_bind(shown).push(")");
     }
     if !f.categories.is_empty() {
         let categories: Vec<i64> = f.categories.iter().map(|c| c.0).collect();
@@ -87,7 +114,7 @@ fn push_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Option<Cu
         q.push(" AND r.submitted_at < ").push_bind(t);
     }
     if f.overdue {
-        q.push(" AND ").push(OVERDUE);
+        q.push(" AND ").push(overdue("r"));
     }
     if f.ombudsman_flagged {
         q.push(" AND r.ombudsman_flagged_at IS NOT NULL");
@@ -95,7 +122,15 @@ fn push_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Option<Cu
     if let Some(text) = f.search_text() {
         let Some(words) = search_words(text) else { return false };
         // plainto_tsquery reads no operators: every word is required, nothing is syntax.
-        q.push(" AND r.search @@ plainto_tsquery('indonesian', ").push_bind(words).push(")");
+        q.push(" AND r.search @@ (plainto_tsquery('indonesian', ").push_bind(words).push(")");
+        // Within a province or kabupaten/kota, its token joins the query: the index
+        // intersects two posting lists instead of checking every match of a common word.
+        if let Some(region) =
+            f.region.as_ref().filter(|r| matches!(r.level(), RegionLevel::Province | RegionLevel::Regency))
+        {
+            q.push(" && ").push_bind(format!("wil{}", region.as_str().replace('.', ""))).push("::tsquery");
+        }
+        q.push(")");
     }
     if let Some(c) = after {
         if f.search_text().is_some() {
@@ -160,22 +195,36 @@ impl SummaryRow {
 // hundred times slower. Unnamed statements are planned for the values at hand.
 pub async fn list(pool: &PgPool, f: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {
     let limit = page.limit();
-    let mut q = QueryBuilder::<Postgres>::new(
+    // The page is chosen first; whether each of its rows is overdue is asked after, for
+    // those rows only, through LATERAL … LIMIT 1: as a plain EXISTS the planner may hash
+    // every overdue clock of the country to answer for twenty rows.
+    let mut q = QueryBuilder::<Postgres>::new("SELECT l.*, o.x IS NOT NULL AS overdue FROM (");
+    q.push(
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
-         r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, ",
+         r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
+         r.ombudsman_flagged_at IS NOT NULL AS flagged",
     );
-    q.push(OVERDUE).push(" AS overdue, r.ombudsman_flagged_at IS NOT NULL AS flagged FROM reports r");
-    if !push_where(&mut q, f, page.after) {
+    if !push_from_where(&mut q, f, page.after) {
         return Ok(Page { items: Vec::new(), next: None });
     }
     // A search comes most recently filed first, as on SQLite.
-    q.push(match (f.search_text().is_some(), f.order) {
+    let search = f.search_text().is_some();
+    q.push(match (search, f.order) {
         (true, _) => " ORDER BY r.id DESC",
         (false, SortOrder::Newest) => " ORDER BY r.submitted_at DESC, r.id DESC",
         (false, SortOrder::Oldest) => " ORDER BY r.submitted_at ASC, r.id ASC",
     });
     // One row more than asked tells whether there is a next page.
     q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
+    q.push(
+        ") l LEFT JOIN LATERAL (SELECT 1 AS x FROM deadlines d WHERE d.report_id = l.id AND d.state = 'running' \
+         AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion') LIMIT 1) o ON true",
+    );
+    q.push(match (search, f.order) {
+        (true, _) => " ORDER BY l.id DESC",
+        (false, SortOrder::Newest) => " ORDER BY l.submitted_at DESC, l.id DESC",
+        (false, SortOrder::Oldest) => " ORDER BY l.submitted_at ASC, l.id ASC",
+    });
     let rows: Vec<SummaryRow> = q.build_query_as().persistent(false).fetch_all(pool).await?;
     let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
     let next = if items.len() > limit as usize {
@@ -188,8 +237,8 @@ pub async fn list(pool: &PgPool, f: &ReportFilter, page: &PageRequest) -> StoreR
 }
 
 pub async fn count(pool: &PgPool, f: &ReportFilter) -> StoreResult<u64> {
-    let mut q = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM reports r");
-    if !push_where(&mut q, f, None) {
+    let mut q = QueryBuilder::<Postgres>::new("SELECT COUNT(*)");
+    if !push_from_where(&mut q, f, None) {
         return Ok(0);
     }
     let (n,): (i64,) = q.build_query_as().persistent(false).fetch_one(pool).await?;

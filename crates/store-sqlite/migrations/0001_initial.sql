@@ -124,7 +124,7 @@ CREATE TABLE reports (
     regency_code         TEXT GENERATED ALWAYS AS (substr(region_code, 1, 5)) VIRTUAL
 );
 CREATE INDEX reports_submitted ON reports (submitted_at, id);
-CREATE INDEX reports_status ON reports (status, submitted_at);
+CREATE INDEX reports_status ON reports (status, submitted_at, id);
 CREATE INDEX reports_instansi ON reports (instansi_id, submitted_at);
 CREATE INDEX reports_category ON reports (category_id, submitted_at);
 CREATE INDEX reports_region ON reports (region_code);

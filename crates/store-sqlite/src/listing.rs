@@ -11,9 +11,25 @@ use aduan_store::codec::{checked, parse};
 use aduan_store::{Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-const PUBLIC_STATUSES: &str = "('forwarded', 'in_progress', 'responded', 'closed')";
-const OVERDUE: &str = "EXISTS (SELECT 1 FROM deadlines d WHERE d.report_id = r.id AND d.state = 'running' \
-     AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion'))";
+/// A staff deadline of the report (alias `alias`) was missed and is still running.
+fn overdue(alias: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM deadlines d WHERE d.report_id = {alias}.id AND d.state = 'running' \
+         AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion'))"
+    )
+}
+
+/// The statuses a list may show: those asked for, and for the public only verified ones
+/// (the domain's rule of what is public).
+fn statuses(f: &ReportFilter) -> Vec<&'static str> {
+    let public = matches!(f.scope, Scope::Public);
+    Status::ALL
+        .into_iter()
+        .filter(|s| f.statuses.is_empty() || f.statuses.contains(s))
+        .filter(|s| !public || s.is_verified())
+        .map(Status::as_str)
+        .collect()
+}
 
 /// How a list is read: from the reports in submission order, or — for a search — from
 /// the full-text index in id order, so that a common word stops after one page instead of
@@ -25,7 +41,7 @@ enum Source {
 }
 
 fn source(f: &ReportFilter) -> Source {
-    match f.search_text().map(match_expression) {
+    match f.search_text().map(|t| match_expression(t, f.region.as_ref())) {
         None => Source::Reports,
         Some(Some(expr)) => Source::Search(expr),
         Some(None) => Source::Nothing,
@@ -47,8 +63,7 @@ fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option
     match &f.scope {
         Scope::All => {}
         Scope::Public => {
-            q.push(" AND r.confidential = 0 AND r.status IN ");
-            q.push(PUBLIC_STATUSES);
+            q.push(" AND r.confidential = 0");
         }
         Scope::Involving(orgs) => {
             if orgs.is_empty() {
@@ -67,11 +82,18 @@ fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option
             q.push(" AND r.reporter_person_id = ").push_bind(p.0);
         }
     }
-    if !f.statuses.is_empty() {
+    let shown = statuses(f);
+    if shown.is_empty() {
+        return false;
+    }
+    if let [one] = shown.as_slice() {
+        // Equality lets the (status, submitted_at, id) index give the order.
+        q.push(" AND r.status = ").push_bind(*one);
+    } else if shown.len() < Status::ALL.len() {
         q.push(" AND r.status IN (");
         let mut list = q.separated(", ");
-        for s in &f.statuses {
-            list.push_bind(s.as_str());
+        for s in shown {
+            list.push_bind(s);
         }
         q.push(")");
     }
@@ -116,7 +138,7 @@ fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option
         q.push(" AND r.submitted_at < ").push_bind(micros(t));
     }
     if f.overdue {
-        q.push(" AND ").push(OVERDUE);
+        q.push(" AND ").push(overdue("r"));
     }
     if f.ombudsman_flagged {
         q.push(" AND r.ombudsman_flagged_at IS NOT NULL");
@@ -180,20 +202,29 @@ impl SummaryRow {
 
 pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {
     let limit = page.limit();
-    let mut q = QueryBuilder::<Sqlite>::new(
+    // The page is chosen first; whether each of its rows is overdue is asked after, for
+    // those rows only.
+    let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT l.*, {} AS overdue FROM (", overdue("l")));
+    q.push(
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
-         r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, ",
+         r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
+         r.ombudsman_flagged_at IS NOT NULL AS flagged",
     );
-    q.push(OVERDUE).push(" AS overdue, r.ombudsman_flagged_at IS NOT NULL AS flagged");
     if !push_from_where(&mut q, f, page.after) {
         return Ok(Page { items: Vec::new(), next: None });
     }
-    q.push(match (source(f), f.order) {
-        (Source::Search(_), _) => " ORDER BY report_text.rowid DESC",
-        (_, SortOrder::Newest) => " ORDER BY r.submitted_at DESC, r.id DESC",
-        (_, SortOrder::Oldest) => " ORDER BY r.submitted_at ASC, r.id ASC",
+    let search = matches!(source(f), Source::Search(_));
+    q.push(match (search, f.order) {
+        (true, _) => " ORDER BY report_text.rowid DESC",
+        (false, SortOrder::Newest) => " ORDER BY r.submitted_at DESC, r.id DESC",
+        (false, SortOrder::Oldest) => " ORDER BY r.submitted_at ASC, r.id ASC",
     });
     q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
+    q.push(match (search, f.order) {
+        (true, _) => ") l ORDER BY l.id DESC",
+        (false, SortOrder::Newest) => ") l ORDER BY l.submitted_at DESC, l.id DESC",
+        (false, SortOrder::Oldest) => ") l ORDER BY l.submitted_at ASC, l.id ASC",
+    });
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
     let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
     let next = if items.len() > limit as usize {

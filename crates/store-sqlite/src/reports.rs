@@ -311,11 +311,12 @@ pub async fn update(
     report: &Report,
     events: &[NewEvent],
 ) -> StoreResult<()> {
-    let old: Option<(String, String)> = sqlx::query_as("SELECT title, description FROM reports WHERE id = ?")
-        .bind(report.id.0)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some((old_title, old_description)) = old else {
+    let old: Option<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT title, description, region_code FROM reports WHERE id = ?")
+            .bind(report.id.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((old_title, old_description, old_region)) = old else {
         return Err(StoreError::NotFound(format!("report {}", report.id)));
     };
     let sql = format!("UPDATE reports SET ({COLUMNS}) = ({PLACEHOLDERS}) WHERE id = ? AND version = ?");
@@ -336,7 +337,11 @@ pub async fn update(
     let numbered: Vec<(ReportId, i64, &NewEvent)> =
         events.iter().enumerate().map(|(i, e)| (report.id, last + 1 + i as i64, e)).collect();
     append_events(conn, &numbered).await?;
-    if old_title != report.title.as_str() || old_description != report.description.as_str() {
+    let new_region = report.location.region.as_ref().map(|r| r.as_str());
+    if old_title != report.title.as_str()
+        || old_description != report.description.as_str()
+        || old_region.as_deref() != new_region
+    {
         sqlx::query("DELETE FROM report_text WHERE rowid = ?").bind(report.id.0).execute(&mut *conn).await?;
         index_text(conn, &[(report.id, report)]).await?;
     }
@@ -462,7 +467,7 @@ async fn append_events(conn: &mut SqliteConnection, events: &[(ReportId, i64, &N
 
 async fn index_text(conn: &mut SqliteConnection, reports: &[(ReportId, &Report)]) -> StoreResult<()> {
     insert_rows(conn, "INSERT INTO report_text (rowid, body) ", "", 2, reports, |b, (id, r)| {
-        b.push_bind(id.0).push_bind(index_body(r.title.as_str(), r.description.as_str()));
+        b.push_bind(id.0).push_bind(index_body(r.title.as_str(), r.description.as_str(), r.location.region.as_ref()));
         Ok(())
     })
     .await

@@ -39,7 +39,7 @@ pub trait Store: Send + Sync + 'static {
     async fn database_size(&self) -> StoreResult<u64>;
     /// Closes the connections (graceful shutdown).
     async fn close(&self);
-    /// Refreshes the query planner's statistics (after a bulk load).
+    /// Refreshes the query planner's statistics and housekeeping (after a bulk load).
     async fn refresh_statistics(&self) -> StoreResult<()>;
 
     // ── organisations ──────────────────────────────────────────────────────────────

@@ -169,111 +169,162 @@ async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<()> {
     println!("|---|---:|---:|---:|---:|");
 
     let n = reports.max(1) as i64;
-    measure("one report with its timeline", args.queries, &mut rng, |rng| {
-        let id = ReportId(rng.random_range(1..=n));
-        let store = store.clone();
-        async move {
-            let r = store.report(id).await?;
-            let e = store.events(id).await?;
-            Ok(r.map(|_| e.len()).unwrap_or(0))
-        }
-    })
-    .await?;
-
-    measure("public list, random filters", args.queries, &mut rng, |rng| {
-        let mut f = ReportFilter::new(ReportScope::Public);
-        if rng.random_bool(0.5) {
-            f.statuses =
-                vec![*[Status::Closed, Status::InProgress, Status::Responded].choose(rng).unwrap_or(&Status::Closed)];
-        }
-        if rng.random_bool(0.5)
-            && let Some(c) = top_categories.choose(rng)
-        {
-            f.categories = reference.categories.with_descendants(*c);
-        }
-        match rng.random_range(0..3) {
-            0 => f.region = provinces.choose(rng).cloned(),
-            1 => f.region = regencies.choose(rng).and_then(|(_, r)| r.clone()),
-            _ => {}
-        }
-        if rng.random_bool(0.3) {
-            let from = now - Duration::days(rng.random_range(30..900));
-            f.submitted_from = Some(from);
-            f.submitted_before = Some(from + Duration::days(365));
-        }
-        list(store.clone(), f, 20)
-    })
-    .await?;
-
-    measure("full-text search (public)", args.queries, &mut rng, |rng| {
-        let mut f = ReportFilter::new(ReportScope::Public);
-        f.text = words.choose(rng).map(|w| w.to_string());
-        list(store.clone(), f, 20)
-    })
-    .await?;
-
-    measure("search + regency filter", args.queries, &mut rng, |rng| {
-        let mut f = ReportFilter::new(ReportScope::Public);
-        f.text = words.choose(rng).map(|w| w.to_string());
-        f.region = regencies.choose(rng).and_then(|(_, r)| r.clone());
-        list(store.clone(), f, 20)
-    })
-    .await?;
-
-    measure("regency queue (staff scope, oldest first)", args.queries, &mut rng, |rng| {
-        let (instansi, _) = regencies.choose(rng).cloned().unwrap_or((aduan_domain::ids::OrgId(0), None));
-        let mut f = ReportFilter::new(ReportScope::Involving(reference.orgs.subtree(instansi)));
-        f.statuses = vec![Status::Forwarded, Status::InProgress];
-        f.order = SortOrder::Oldest;
-        list(store.clone(), f, 50)
-    })
-    .await?;
-
-    measure("10th page of the public list", args.queries / 3, &mut rng, |_| {
-        let store = store.clone();
-        async move {
-            let f = ReportFilter::new(ReportScope::Public);
-            let mut page = PageRequest::first(20);
-            let mut rows = 0;
-            for _ in 0..10 {
-                let p = store.list_reports(&f, &page).await?;
-                rows = p.items.len();
-                match p.next {
-                    Some(next) => page.after = Some(next),
-                    None => break,
-                }
+    let mut slowest = Vec::new();
+    slowest.push(
+        measure("one report with its timeline", args.queries, &mut rng, |rng| {
+            let id = ReportId(rng.random_range(1..=n));
+            let store = store.clone();
+            async move {
+                let r = store.report(id).await?;
+                let e = store.events(id).await?;
+                Ok((r.map(|_| e.len()).unwrap_or(0), format!("report {}", id.0)))
             }
-            Ok(rows)
-        }
-    })
-    .await?;
+        })
+        .await?,
+    );
+
+    slowest.push(
+        measure("public list, random filters", args.queries, &mut rng, |rng| {
+            let mut f = ReportFilter::new(ReportScope::Public);
+            if rng.random_bool(0.5) {
+                f.statuses = vec![
+                    *[Status::Closed, Status::InProgress, Status::Responded].choose(rng).unwrap_or(&Status::Closed),
+                ];
+            }
+            if rng.random_bool(0.5)
+                && let Some(c) = top_categories.choose(rng)
+            {
+                f.categories = reference.categories.with_descendants(*c);
+            }
+            match rng.random_range(0..3) {
+                0 => f.region = provinces.choose(rng).cloned(),
+                1 => f.region = regencies.choose(rng).and_then(|(_, r)| r.clone()),
+                _ => {}
+            }
+            if rng.random_bool(0.3) {
+                let from = now - Duration::days(rng.random_range(30..900));
+                f.submitted_from = Some(from);
+                f.submitted_before = Some(from + Duration::days(365));
+            }
+            list(store.clone(), f, 20)
+        })
+        .await?,
+    );
+
+    slowest.push(
+        measure("full-text search (public)", args.queries, &mut rng, |rng| {
+            let mut f = ReportFilter::new(ReportScope::Public);
+            f.text = words.choose(rng).map(|w| w.to_string());
+            list(store.clone(), f, 20)
+        })
+        .await?,
+    );
+
+    slowest.push(
+        measure("search + regency filter", args.queries, &mut rng, |rng| {
+            let mut f = ReportFilter::new(ReportScope::Public);
+            f.text = words.choose(rng).map(|w| w.to_string());
+            f.region = regencies.choose(rng).and_then(|(_, r)| r.clone());
+            list(store.clone(), f, 20)
+        })
+        .await?,
+    );
+
+    slowest.push(
+        measure("regency queue (staff scope, oldest first)", args.queries, &mut rng, |rng| {
+            let (instansi, _) = regencies.choose(rng).cloned().unwrap_or((aduan_domain::ids::OrgId(0), None));
+            let mut f = ReportFilter::new(ReportScope::Involving(reference.orgs.subtree(instansi)));
+            f.statuses = vec![Status::Forwarded, Status::InProgress];
+            f.order = SortOrder::Oldest;
+            list(store.clone(), f, 50)
+        })
+        .await?,
+    );
+
+    slowest.push(
+        measure("10th page of the public list", args.queries / 3, &mut rng, |_| {
+            let store = store.clone();
+            async move {
+                let f = ReportFilter::new(ReportScope::Public);
+                let mut page = PageRequest::first(20);
+                let mut rows = 0;
+                for _ in 0..10 {
+                    let p = store.list_reports(&f, &page).await?;
+                    rows = p.items.len();
+                    match p.next {
+                        Some(next) => page.after = Some(next),
+                        None => break,
+                    }
+                }
+                Ok((rows, String::new()))
+            }
+        })
+        .await?,
+    );
+    println!("\nslowest case of each query:");
+    for line in slowest {
+        println!("- {line}");
+    }
     store.close().await;
     Ok(())
 }
 
-async fn list(store: Arc<dyn Store>, f: ReportFilter, limit: u32) -> anyhow::Result<usize> {
-    Ok(store.list_reports(&f, &PageRequest::first(limit)).await?.items.len())
+async fn list(store: Arc<dyn Store>, f: ReportFilter, limit: u32) -> anyhow::Result<(usize, String)> {
+    let rows = store.list_reports(&f, &PageRequest::first(limit)).await?.items.len();
+    Ok((rows, describe(&f)))
 }
 
-/// Runs `make(rng)` `runs` times after a short warm-up and prints its latency figures.
-async fn measure<F, Fut>(name: &str, runs: usize, rng: &mut StdRng, mut make: F) -> anyhow::Result<()>
+/// The filter in a few words, to name the slowest case.
+fn describe(f: &ReportFilter) -> String {
+    let mut parts = Vec::new();
+    if !f.statuses.is_empty() {
+        parts.push(format!("status {:?}", f.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+    }
+    if !f.categories.is_empty() {
+        parts.push(format!("{} categories", f.categories.len()));
+    }
+    if let Some(r) = &f.region {
+        parts.push(format!("region {r}"));
+    }
+    if f.submitted_from.is_some() {
+        parts.push("a year's dates".into());
+    }
+    if let Some(t) = &f.text {
+        parts.push(format!("text {t:?}"));
+    }
+    if let ReportScope::Involving(orgs) = &f.scope {
+        parts.push(format!("scope of {} organisations", orgs.len()));
+    }
+    if parts.is_empty() { "no filter".into() } else { parts.join(", ") }
+}
+
+/// Runs `make(rng)` `runs` times after a short warm-up and prints its latency figures;
+/// the slowest case is remembered to say where the time goes.
+async fn measure<F, Fut>(name: &str, runs: usize, rng: &mut StdRng, mut make: F) -> anyhow::Result<String>
 where
     F: FnMut(&mut StdRng) -> Fut,
-    Fut: Future<Output = anyhow::Result<usize>>,
+    Fut: Future<Output = anyhow::Result<(usize, String)>>,
 {
     for _ in 0..runs.min(20) {
         make(rng).await?;
     }
     let mut times = Vec::with_capacity(runs);
     let mut rows = 0;
+    let mut slowest = (0.0, String::new());
     for _ in 0..runs.max(1) {
         let t = Instant::now();
-        rows += make(rng).await?;
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        let (n, case) = make(rng).await?;
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        rows += n;
+        if ms > slowest.0 {
+            slowest = (ms, case);
+        }
+        times.push(ms);
     }
+    let slowest = format!("{name}: {:.1} ms — {}", slowest.0, slowest.1);
     times.sort_by(f64::total_cmp);
     let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
     let mean = times.iter().sum::<f64>() / times.len() as f64;
     println!("| {name} | {:.2} | {:.2} | {:.2} | {:.0} |", pct(0.5), pct(0.99), mean, rows as f64 / times.len() as f64);
-    Ok(())
+    Ok(slowest)
 }

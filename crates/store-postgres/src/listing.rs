@@ -18,18 +18,6 @@ fn overdue(alias: &str) -> String {
     )
 }
 
-/// The statuses a list may show: those asked for, and for the public only verified ones
-/// (the domain's rule of what is public).
-fn statuses(f: &ReportFilter) -> Vec<&'static str> {
-    let public = matches!(f.scope, Scope::Public);
-    Status::ALL
-        .into_iter()
-        .filter(|s| f.statuses.is_empty() || f.statuses.contains(s))
-        .filter(|s| !public || s.is_verified())
-        .map(Status::as_str)
-        .collect()
-}
-
 /// The words to search for, or `None` when the text has none (punctuation only): the
 /// same rule as the SQLite backend, where a word is a run of letters and digits.
 fn search_words(text: &str) -> Option<String> {
@@ -67,7 +55,7 @@ fn push_from_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Opti
             q.push(" AND r.reporter_person_id = ").push_bind(p.0);
         }
     }
-    let shown = statuses(f);
+    let shown: Vec<&'static str> = f.shown_statuses().into_iter().map(Status::as_str).collect();
     if shown.is_empty() {
         return false;
     }

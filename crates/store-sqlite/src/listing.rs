@@ -19,18 +19,6 @@ fn overdue(alias: &str) -> String {
     )
 }
 
-/// The statuses a list may show: those asked for, and for the public only verified ones
-/// (the domain's rule of what is public).
-fn statuses(f: &ReportFilter) -> Vec<&'static str> {
-    let public = matches!(f.scope, Scope::Public);
-    Status::ALL
-        .into_iter()
-        .filter(|s| f.statuses.is_empty() || f.statuses.contains(s))
-        .filter(|s| !public || s.is_verified())
-        .map(Status::as_str)
-        .collect()
-}
-
 /// How a list is read: from the reports in submission order, or — for a search — from
 /// the full-text index in id order, so that a common word stops after one page instead of
 /// collecting every match first.
@@ -82,7 +70,7 @@ fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option
             q.push(" AND r.reporter_person_id = ").push_bind(p.0);
         }
     }
-    let shown = statuses(f);
+    let shown: Vec<&'static str> = f.shown_statuses().into_iter().map(Status::as_str).collect();
     if shown.is_empty() {
         return false;
     }

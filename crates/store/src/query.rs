@@ -66,6 +66,17 @@ impl ReportFilter {
         }
     }
 
+    /// The statuses the list may show: those asked for (all when none), and for the
+    /// public only verified ones — the domain's rule of what is public.
+    pub fn shown_statuses(&self) -> Vec<Status> {
+        let public = matches!(self.scope, Scope::Public);
+        Status::ALL
+            .into_iter()
+            .filter(|s| self.statuses.is_empty() || self.statuses.contains(s))
+            .filter(|s| !public || s.is_verified())
+            .collect()
+    }
+
     /// The search text, trimmed, or `None` when there is nothing to search for.
     pub fn search_text(&self) -> Option<&str> {
         self.text.as_deref().map(str::trim).filter(|t| !t.is_empty())

@@ -225,6 +225,11 @@ pub async fn scopes_keep_reports_apart(store: Arc<dyn Store>) {
     let s = sample(&f).await;
     let public = ids(&f.store, &ReportFilter::new(Scope::Public)).await;
     assert_eq!(public, set(&[&s.kutim_road]), "only verified, non-confidential reports are public");
+    let mut asked = ReportFilter::new(Scope::Public);
+    asked.statuses = vec![Status::Submitted];
+    assert!(ids(&f.store, &asked).await.is_empty(), "asking for unverified reports does not show them");
+    asked.statuses = vec![Status::Submitted, Status::InProgress];
+    assert_eq!(ids(&f.store, &asked).await, set(&[&s.kutim_road]));
     let kutim = f.orgs.subtree(f.org("KAB-64.08"));
     assert_eq!(ids(&f.store, &ReportFilter::new(Scope::Involving(kutim))).await, set(&[&s.kutim_road, &s.kutim_waste]));
     let jayapura = f.orgs.subtree(f.org("KAB-91.03"));

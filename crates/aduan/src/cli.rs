@@ -140,31 +140,28 @@ pub enum UserCommand {
         password_stdin: bool,
     },
     /// Grant a role over an organisation and everything below it.
-    Grant {
-        /// E-mail address or id of the person.
-        #[arg(long)]
-        person: String,
-        /// screener, coordinator, officer, supervisor or org_admin.
-        #[arg(long)]
-        role: String,
-        /// Organisation code (e.g. KAB-64.08) or id.
-        #[arg(long)]
-        org: String,
-    },
+    Grant(RoleArgs),
     /// Revoke a role (the assignment is kept, marked revoked, for the audit trail).
-    Revoke {
-        #[arg(long)]
-        person: String,
-        #[arg(long)]
-        role: String,
-        #[arg(long)]
-        org: String,
-    },
+    Revoke(RoleArgs),
     /// Show a person and their roles.
     Show {
         /// E-mail address or id.
         person: String,
     },
+}
+
+/// Who, which role, where.
+#[derive(Debug, Args)]
+pub struct RoleArgs {
+    /// E-mail address or id of the person.
+    #[arg(long)]
+    pub person: String,
+    /// screener, coordinator, officer, supervisor or org_admin.
+    #[arg(long)]
+    pub role: String,
+    /// Organisation code (e.g. KAB-64.08) or id.
+    #[arg(long)]
+    pub org: String,
 }
 
 #[derive(Debug, Subcommand)]

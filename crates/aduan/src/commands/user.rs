@@ -1,7 +1,8 @@
 //! `aduan user …`
 
-use crate::cli::UserCommand;
-use aduan_domain::person::{Locale, Role};
+use crate::cli::{RoleArgs, UserCommand};
+use aduan_domain::ids::OrgId;
+use aduan_domain::person::{Locale, Person, Role};
 use aduan_service::App;
 use anyhow::{Context, bail};
 use std::io::BufRead;
@@ -9,6 +10,13 @@ use std::io::BufRead;
 fn role(s: &str) -> anyhow::Result<Role> {
     Role::parse(s)
         .with_context(|| format!("unknown role {s:?} (screener, coordinator, officer, supervisor, org_admin)"))
+}
+
+/// The person, role and organisation named on the command line.
+async fn resolve(app: &App, args: &RoleArgs) -> anyhow::Result<(Person, Role, OrgId)> {
+    let person = app.find_person(&args.person).await?;
+    let org = app.find_org(&args.org)?;
+    Ok((person, role(&args.role)?, org))
 }
 
 pub async fn run(cmd: UserCommand, app: &App) -> anyhow::Result<()> {
@@ -29,17 +37,13 @@ pub async fn run(cmd: UserCommand, app: &App) -> anyhow::Result<()> {
             let id = app.add_person(&name, Some(&email), phone.as_deref(), locale, password.as_deref()).await?;
             println!("person {id} added: {name} <{email}>");
         }
-        UserCommand::Grant { person, role: r, org } => {
-            let p = app.find_person(&person).await?;
-            let org_id = app.find_org(&org)?;
-            let r = role(&r)?;
+        UserCommand::Grant(args) => {
+            let (p, r, org_id) = resolve(app, &args).await?;
             app.grant_role(p.id, r, org_id).await?;
             println!("{} is now {} at {}", p.display_name, r.label_en(), app.reference().orgs.name_of(org_id));
         }
-        UserCommand::Revoke { person, role: r, org } => {
-            let p = app.find_person(&person).await?;
-            let org_id = app.find_org(&org)?;
-            let r = role(&r)?;
+        UserCommand::Revoke(args) => {
+            let (p, r, org_id) = resolve(app, &args).await?;
             app.revoke_role(p.id, r, org_id).await?;
             println!("{} is no longer {} at {}", p.display_name, r.label_en(), app.reference().orgs.name_of(org_id));
         }

@@ -197,6 +197,18 @@ impl EventKind {
     }
 }
 
+impl EventKind {
+    /// Files attached by this event (an answer, a reply, information provided).
+    pub fn attachments(&self) -> &[AttachmentMeta] {
+        match self {
+            EventKind::InfoProvided { attachments, .. }
+            | EventKind::Answered { attachments, .. }
+            | EventKind::ReporterReplied { attachments, .. } => attachments,
+            _ => &[],
+        }
+    }
+}
+
 /// An event not yet stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewEvent {
@@ -225,4 +237,10 @@ pub struct Event {
     pub to: Status,
     pub kind: EventKind,
     pub visibility: Visibility,
+}
+
+impl Event {
+    pub fn attachments(&self) -> &[AttachmentMeta] {
+        self.kind.attachments()
+    }
 }

@@ -42,6 +42,10 @@ id_type!(
     /// A routing rule.
     RuleId
 );
+id_type!(
+    /// A sign-in token or an integration key.
+    CredentialId
+);
 
 impl ReportId {
     /// The id of a report that has not been saved yet; the store replaces it.

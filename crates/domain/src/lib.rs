@@ -8,6 +8,7 @@
 
 pub mod calendar;
 pub mod category;
+pub mod credential;
 pub mod deadline;
 pub mod event;
 pub mod ids;

@@ -265,10 +265,28 @@ impl Role {
         }
     }
 
+    /// The statuses of the reports waiting for this role: its work queue.
+    pub fn queue_statuses(self) -> &'static [Status] {
+        match self {
+            Role::Screener => &[Status::Submitted],
+            Role::Coordinator => &[Status::Forwarded],
+            Role::Officer => &[Status::InProgress],
+            Role::Reporter | Role::Supervisor | Role::OrgAdmin => &[],
+        }
+    }
+
     /// May act on reports at all (supervisors and org admins change nothing).
     pub fn acts_on_reports(self) -> bool {
         Action::ALL.into_iter().any(|a| matches!(a.party(), Party::Staff(roles) if roles.contains(&self)))
     }
+}
+
+/// An integration (API or Open311 client) that filed a report for a citizen speaks for
+/// that reporter on it — a reply, an acceptance — as the report's private link would.
+pub fn speaks_for_reporter(actor: &Actor, report: &Report) -> bool {
+    use crate::report::Channel;
+    matches!(actor, Actor::Staff(s) if report.entered_by == Some(s.person))
+        && matches!(report.channel, Channel::Api | Channel::Open311)
 }
 
 /// Checks role and scope for an action on a report. The status is checked separately
@@ -352,6 +370,7 @@ pub fn access(actor: &Actor, report: &Report, orgs: &OrgTree) -> Access {
                 || (staff.role == Role::Screener && orgs.is_within(report.screening_desk, staff.org));
             Access::Staff { identity }
         }
+        a if speaks_for_reporter(a, report) => Access::Reporter,
         _ => public_or_none(),
     }
 }

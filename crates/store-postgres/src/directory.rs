@@ -197,17 +197,17 @@ pub async fn grant(
 }
 
 #[derive(sqlx::FromRow)]
-struct AssignmentRow {
-    id: i64,
-    person_id: i64,
-    role: String,
-    org_id: i64,
-    granted_at: Timestamp,
-    revoked_at: Option<Timestamp>,
+pub(crate) struct AssignmentRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub role: String,
+    pub org_id: i64,
+    pub granted_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
 }
 
 impl AssignmentRow {
-    fn into_assignment(self) -> StoreResult<RoleAssignment> {
+    pub(crate) fn into_assignment(self) -> StoreResult<RoleAssignment> {
         Ok(RoleAssignment {
             id: AssignmentId(self.id),
             person: PersonId(self.person_id),

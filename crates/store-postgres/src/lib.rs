@@ -4,16 +4,19 @@
 //! One pool serves reads and writes: PostgreSQL's MVCC lets them run side by side, and
 //! row locks on the report make the optimistic version check safe across nodes.
 
+mod credentials;
 mod directory;
 mod listing;
+mod public_events;
 mod reference;
 mod reports;
 pub mod scratch;
 
 use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
+use aduan_domain::credential::{Credential, NewCredential};
 use aduan_domain::event::Event;
-use aduan_domain::ids::{AssignmentId, CategoryId, OrgId, PersonId, ReportId, RuleId};
+use aduan_domain::ids::{AssignmentId, CategoryId, CredentialId, OrgId, PersonId, ReportId, RuleId};
 use aduan_domain::lifecycle::{Filing, Transition};
 use aduan_domain::org::{NewOrganisation, Organisation};
 use aduan_domain::person::{Email, NewPerson, Person, Role, RoleAssignment};
@@ -22,7 +25,10 @@ use aduan_domain::routing::{NewRoutingRule, RoutingRule};
 use aduan_domain::sla::Limits;
 use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
-use aduan_store::{ImportedReport, Page, PageRequest, ReportFilter, ReportSummary, Store, StoreError, StoreResult};
+use aduan_store::{
+    IdempotencyKey, ImportedReport, Page, PageRequest, ReportFilter, ReportSummary, Scope, Store, StoreError,
+    StoreResult,
+};
 use async_trait::async_trait;
 use directory::PersonKey;
 use sqlx::postgres::PgPoolOptions;
@@ -70,6 +76,19 @@ impl PgStore {
             .connect_with(connect)
             .await?;
         Ok(PgStore { pool })
+    }
+
+    /// Files a report, with its idempotency key when there is one, in one transaction.
+    async fn file(&self, filing: &Filing, key: Option<&IdempotencyKey>) -> StoreResult<Report> {
+        let mut tx = self.begin().await?;
+        let ids = reports::insert(&mut tx, &[(&filing.report, &filing.events[..])]).await?;
+        let id = ids.first().copied().ok_or_else(|| StoreError::Other("report not inserted".into()))?;
+        if let Some(key) = key {
+            credentials::record_idempotency(&mut tx, key, id, filing.report.submitted_at).await?;
+        }
+        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
+        tx.commit().await?;
+        Ok(report)
     }
 
     async fn begin(&self) -> StoreResult<Transaction<'static, Postgres>> {
@@ -181,6 +200,26 @@ impl Store for PgStore {
         directory::staff_of(&self.pool, orgs).await
     }
 
+    async fn create_credential(&self, credential: &NewCredential) -> StoreResult<CredentialId> {
+        credentials::create(&self.pool, credential).await
+    }
+
+    async fn credential_by_hash(&self, secret_hash: &str) -> StoreResult<Option<Credential>> {
+        credentials::by_hash(&self.pool, secret_hash).await
+    }
+
+    async fn credential(&self, id: CredentialId) -> StoreResult<Option<Credential>> {
+        credentials::by_id(&self.pool, id).await
+    }
+
+    async fn api_keys(&self) -> StoreResult<Vec<(Credential, RoleAssignment)>> {
+        credentials::api_keys(&self.pool).await
+    }
+
+    async fn revoke_credential(&self, id: CredentialId, now: Timestamp) -> StoreResult<()> {
+        credentials::revoke(&self.pool, id, now).await
+    }
+
     async fn create_categories(&self, categories: &[NewCategory]) -> StoreResult<Vec<CategoryId>> {
         let mut tx = self.begin().await?;
         let ids = reference::create_categories(&mut tx, categories).await?;
@@ -231,12 +270,15 @@ impl Store for PgStore {
     }
 
     async fn create_report(&self, filing: &Filing) -> StoreResult<Report> {
-        let mut tx = self.begin().await?;
-        let ids = reports::insert(&mut tx, &[(&filing.report, &filing.events[..])]).await?;
-        let id = ids.first().copied().ok_or_else(|| StoreError::Other("report not inserted".into()))?;
-        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
-        tx.commit().await?;
-        Ok(report)
+        self.file(filing, None).await
+    }
+
+    async fn create_report_once(&self, filing: &Filing, key: &IdempotencyKey) -> StoreResult<Report> {
+        self.file(filing, Some(key)).await
+    }
+
+    async fn idempotent_report(&self, caller: &str, key: &str) -> StoreResult<Option<(ReportId, String)>> {
+        credentials::idempotent_report(&self.pool, caller, key).await
     }
 
     async fn report(&self, id: ReportId) -> StoreResult<Option<Report>> {
@@ -264,6 +306,16 @@ impl Store for PgStore {
     async fn events(&self, report: ReportId) -> StoreResult<Vec<Event>> {
         let mut conn = self.pool.acquire().await?;
         reports::events(&mut conn, report).await
+    }
+
+    async fn public_events_between(
+        &self,
+        scope: &Scope,
+        from: Timestamp,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Event>> {
+        public_events::between(&self.pool, scope, from, before, limit).await
     }
 
     async fn list_reports(&self, filter: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {

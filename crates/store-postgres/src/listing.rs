@@ -101,6 +101,12 @@ fn push_from_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Opti
     if let Some(t) = f.submitted_before {
         q.push(" AND r.submitted_at < ").push_bind(t);
     }
+    if let Some(t) = f.updated_from {
+        q.push(" AND r.updated_at >= ").push_bind(t);
+    }
+    if let Some(t) = f.updated_before {
+        q.push(" AND r.updated_at < ").push_bind(t);
+    }
     if f.overdue {
         q.push(" AND ").push(overdue("r"));
     }

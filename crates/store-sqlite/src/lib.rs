@@ -4,8 +4,10 @@
 //! the pool is cheaper than retrying on a busy database), reads through a small pool
 //! that WAL lets run beside the writer.
 
+mod credentials;
 mod directory;
 mod listing;
+mod public_events;
 mod reference;
 mod reports;
 mod search_text;
@@ -13,8 +15,9 @@ mod time;
 
 use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
+use aduan_domain::credential::{Credential, NewCredential};
 use aduan_domain::event::Event;
-use aduan_domain::ids::{AssignmentId, CategoryId, OrgId, PersonId, ReportId, RuleId};
+use aduan_domain::ids::{AssignmentId, CategoryId, CredentialId, OrgId, PersonId, ReportId, RuleId};
 use aduan_domain::lifecycle::{Filing, Transition};
 use aduan_domain::org::{NewOrganisation, Organisation};
 use aduan_domain::person::{Email, NewPerson, Person, Role, RoleAssignment};
@@ -23,7 +26,10 @@ use aduan_domain::routing::{NewRoutingRule, RoutingRule};
 use aduan_domain::sla::Limits;
 use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
-use aduan_store::{ImportedReport, Page, PageRequest, ReportFilter, ReportSummary, Store, StoreError, StoreResult};
+use aduan_store::{
+    IdempotencyKey, ImportedReport, Page, PageRequest, ReportFilter, ReportSummary, Scope, Store, StoreError,
+    StoreResult,
+};
 use async_trait::async_trait;
 use directory::PersonKey;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -93,6 +99,19 @@ impl SqliteStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Files a report, with its idempotency key when there is one, in one transaction.
+    async fn file(&self, filing: &Filing, key: Option<&IdempotencyKey>) -> StoreResult<Report> {
+        let mut tx = self.begin().await?;
+        let ids = reports::insert(&mut tx, &[(&filing.report, &filing.events)]).await?;
+        let id = ids.first().copied().ok_or_else(|| StoreError::Other("no id for the new report".into()))?;
+        if let Some(key) = key {
+            credentials::record_idempotency(&mut tx, key, id, filing.report.submitted_at).await?;
+        }
+        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
+        tx.commit().await?;
+        Ok(report)
     }
 
     /// The write transaction: `BEGIN IMMEDIATE`, so a second process waits for the lock
@@ -208,6 +227,26 @@ impl Store for SqliteStore {
         directory::staff_of(&self.reader, orgs).await
     }
 
+    async fn create_credential(&self, credential: &NewCredential) -> StoreResult<CredentialId> {
+        credentials::create(&self.writer, credential).await
+    }
+
+    async fn credential_by_hash(&self, secret_hash: &str) -> StoreResult<Option<Credential>> {
+        credentials::by_hash(&self.reader, secret_hash).await
+    }
+
+    async fn credential(&self, id: CredentialId) -> StoreResult<Option<Credential>> {
+        credentials::by_id(&self.reader, id).await
+    }
+
+    async fn api_keys(&self) -> StoreResult<Vec<(Credential, RoleAssignment)>> {
+        credentials::api_keys(&self.reader).await
+    }
+
+    async fn revoke_credential(&self, id: CredentialId, now: Timestamp) -> StoreResult<()> {
+        credentials::revoke(&self.writer, id, now).await
+    }
+
     async fn create_categories(&self, categories: &[NewCategory]) -> StoreResult<Vec<CategoryId>> {
         let mut tx = self.begin().await?;
         let ids = reference::create_categories(&mut tx, categories).await?;
@@ -258,12 +297,15 @@ impl Store for SqliteStore {
     }
 
     async fn create_report(&self, filing: &Filing) -> StoreResult<Report> {
-        let mut tx = self.begin().await?;
-        let ids = reports::insert(&mut tx, &[(&filing.report, &filing.events)]).await?;
-        let id = ids.first().copied().ok_or_else(|| StoreError::Other("no id for the new report".into()))?;
-        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
-        tx.commit().await?;
-        Ok(report)
+        self.file(filing, None).await
+    }
+
+    async fn create_report_once(&self, filing: &Filing, key: &IdempotencyKey) -> StoreResult<Report> {
+        self.file(filing, Some(key)).await
+    }
+
+    async fn idempotent_report(&self, caller: &str, key: &str) -> StoreResult<Option<(ReportId, String)>> {
+        credentials::idempotent_report(&self.reader, caller, key).await
     }
 
     async fn report(&self, id: ReportId) -> StoreResult<Option<Report>> {
@@ -291,6 +333,16 @@ impl Store for SqliteStore {
     async fn events(&self, report: ReportId) -> StoreResult<Vec<Event>> {
         let mut conn = self.reader.acquire().await?;
         reports::events(&mut conn, report).await
+    }
+
+    async fn public_events_between(
+        &self,
+        scope: &Scope,
+        from: Timestamp,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Event>> {
+        public_events::between(&self.reader, scope, from, before, limit).await
     }
 
     async fn list_reports(&self, filter: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {

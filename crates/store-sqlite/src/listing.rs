@@ -125,6 +125,12 @@ fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option
     if let Some(t) = f.submitted_before {
         q.push(" AND r.submitted_at < ").push_bind(micros(t));
     }
+    if let Some(t) = f.updated_from {
+        q.push(" AND r.updated_at >= ").push_bind(micros(t));
+    }
+    if let Some(t) = f.updated_before {
+        q.push(" AND r.updated_at < ").push_bind(micros(t));
+    }
     if f.overdue {
         q.push(" AND ").push(overdue("r"));
     }

@@ -16,5 +16,5 @@ mod query;
 pub mod conformance;
 
 pub use error::{StoreError, StoreResult};
-pub use port::{ImportedReport, Store};
+pub use port::{IdempotencyKey, ImportedReport, Store};
 pub use query::{Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder};

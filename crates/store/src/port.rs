@@ -1,11 +1,12 @@
 //! The storage trait.
 
 use crate::error::StoreResult;
-use crate::query::{Page, PageRequest, ReportFilter, ReportSummary};
+use crate::query::{Page, PageRequest, ReportFilter, ReportSummary, Scope};
 use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
+use aduan_domain::credential::{Credential, NewCredential};
 use aduan_domain::event::{Event, NewEvent};
-use aduan_domain::ids::{AssignmentId, CategoryId, OrgId, PersonId, ReportId, RuleId};
+use aduan_domain::ids::{AssignmentId, CategoryId, CredentialId, OrgId, PersonId, ReportId, RuleId};
 use aduan_domain::lifecycle::{Filing, Transition};
 use aduan_domain::org::{NewOrganisation, Organisation};
 use aduan_domain::person::{Email, NewPerson, Person, Role, RoleAssignment};
@@ -23,6 +24,17 @@ use std::collections::HashMap;
 pub struct ImportedReport {
     pub report: Report,
     pub events: Vec<NewEvent>,
+}
+
+/// A client's idempotency key for filing a report: a retry with the same caller and key
+/// gets the report already filed instead of a second one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// Who is retrying: a credential, or the network address of an anonymous client.
+    pub caller: String,
+    pub key: String,
+    /// A digest of the request, so that the same key with a different request is caught.
+    pub fingerprint: String,
 }
 
 #[async_trait]
@@ -64,6 +76,16 @@ pub trait Store: Send + Sync + 'static {
     /// People holding an active role at one of these organisations.
     async fn staff_of(&self, orgs: &[OrgId]) -> StoreResult<Vec<(Person, RoleAssignment)>>;
 
+    // ── credentials (sign-in tokens and integration keys) ───────────────────────────
+    async fn create_credential(&self, credential: &NewCredential) -> StoreResult<CredentialId>;
+    /// The credential with this secret hash, revoked or expired ones included.
+    async fn credential_by_hash(&self, secret_hash: &str) -> StoreResult<Option<Credential>>;
+    async fn credential(&self, id: CredentialId) -> StoreResult<Option<Credential>>;
+    /// Every integration key with the role assignment it acts through.
+    async fn api_keys(&self) -> StoreResult<Vec<(Credential, RoleAssignment)>>;
+    /// Revokes a credential; revoking one already revoked keeps the first time.
+    async fn revoke_credential(&self, id: CredentialId, now: Timestamp) -> StoreResult<()>;
+
     // ── categories and routing ─────────────────────────────────────────────────────
     /// Creates categories in order; a parent is named by code. All or nothing.
     async fn create_categories(&self, categories: &[NewCategory]) -> StoreResult<Vec<CategoryId>>;
@@ -85,6 +107,11 @@ pub trait Store: Send + Sync + 'static {
     /// Saves a new report with its first events and clocks; returns it with its id.
     /// A tracking number already taken is a [`crate::StoreError::Conflict`].
     async fn create_report(&self, filing: &Filing) -> StoreResult<Report>;
+    /// [`Store::create_report`], recording `key` in the same transaction. A key already
+    /// recorded is a [`crate::StoreError::Conflict`] and nothing is written.
+    async fn create_report_once(&self, filing: &Filing, key: &IdempotencyKey) -> StoreResult<Report>;
+    /// The report filed under this caller's key, with the request's fingerprint.
+    async fn idempotent_report(&self, caller: &str, key: &str) -> StoreResult<Option<(ReportId, String)>>;
     async fn report(&self, id: ReportId) -> StoreResult<Option<Report>>;
     async fn report_by_tracking(&self, tracking: &TrackingNumber) -> StoreResult<Option<Report>>;
     /// Writes a transition atomically — the report, its clocks, units and events — if
@@ -93,6 +120,18 @@ pub trait Store: Send + Sync + 'static {
     async fn apply(&self, transition: &Transition) -> StoreResult<Report>;
     /// The whole timeline, oldest first.
     async fn events(&self, report: ReportId) -> StoreResult<Vec<Event>>;
+    /// The published side of many timelines at once (Open311's `servicerequestupdates`):
+    /// events of public visibility with `from <= at < before`, of the reports in `scope`
+    /// (chosen as for lists: for [`Scope::Public`] only verified reports), oldest first
+    /// (ties by report and position), at most `limit`. A confidential report's timeline is
+    /// never published, so its events are left out whatever the scope.
+    async fn public_events_between(
+        &self,
+        scope: &Scope,
+        from: Timestamp,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Event>>;
     async fn list_reports(&self, filter: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>>;
     async fn count_reports(&self, filter: &ReportFilter) -> StoreResult<u64>;
     /// Records one supporter ("dukung"); `false` if this supporter already did.

@@ -37,6 +37,10 @@ pub struct ReportFilter {
     pub channel: Option<Channel>,
     pub submitted_from: Option<Timestamp>,
     pub submitted_before: Option<Timestamp>,
+    /// Last changed at or after this instant (Open311's `updated_after`/`updated_before`).
+    pub updated_from: Option<Timestamp>,
+    /// Last changed before this instant (exclusive).
+    pub updated_before: Option<Timestamp>,
     /// Only reports with a staff deadline marked overdue and still running.
     pub overdue: bool,
     /// Only reports flagged for the Ombudsman.
@@ -59,6 +63,8 @@ impl ReportFilter {
             channel: None,
             submitted_from: None,
             submitted_before: None,
+            updated_from: None,
+            updated_before: None,
             overdue: false,
             ombudsman_flagged: false,
             text: None,

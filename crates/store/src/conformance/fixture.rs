@@ -4,7 +4,7 @@ use crate::Store;
 use aduan_domain::calendar::HolidayCalendar;
 use aduan_domain::category::{CategoryTree, NewCategory};
 use aduan_domain::ids::{CategoryId, OrgId, PersonId};
-use aduan_domain::lifecycle::{Command, Context, Draft, Transition, Verification, decide, file};
+use aduan_domain::lifecycle::{Command, Context, Draft, Filing, Transition, Verification, decide, file};
 use aduan_domain::org::{Contact, NewOrganisation, OrgKind, OrgTree};
 use aduan_domain::permission::{Actor, StaffRole};
 use aduan_domain::person::{Email, Locale, NewPerson, Role};
@@ -235,25 +235,33 @@ impl Fixture {
     }
 
     /// Files and stores a report at `at`.
-    pub async fn file(&self, mut draft: Draft, at: Timestamp) -> Report {
-        // Reports filed "in the past" of the fixture cannot describe a later incident.
-        draft.incident_date = draft.incident_date.filter(|d| *d <= Zone::Wib.local_date(at));
-        let filing =
-            file(draft, &self.citizen(), self.tracking(), Some("secret-hash".into()), &self.ctx(at)).expect("file");
+    pub async fn file(&self, draft: Draft, at: Timestamp) -> Report {
+        let filing = self.filing_of(draft, at);
         self.store.create_report(&filing).await.expect("create report")
     }
 
-    pub async fn file_road(&self, title: &str, at: Timestamp) -> Report {
-        self.file(
-            self.draft(
-                title,
-                "Jalan poros berlubang besar sejak dua bulan, membahayakan pengendara motor.",
-                "64.08.01.2001",
-                "pupr.jalan",
-            ),
-            at,
+    /// A road report decided at `at`, not yet stored.
+    pub fn filing(&self, title: &str, at: Timestamp) -> Filing {
+        self.filing_of(self.road(title), at)
+    }
+
+    fn filing_of(&self, mut draft: Draft, at: Timestamp) -> Filing {
+        // Reports filed "in the past" of the fixture cannot describe a later incident.
+        draft.incident_date = draft.incident_date.filter(|d| *d <= Zone::Wib.local_date(at));
+        file(draft, &self.citizen(), self.tracking(), Some("secret-hash".into()), &self.ctx(at)).expect("file")
+    }
+
+    fn road(&self, title: &str) -> Draft {
+        self.draft(
+            title,
+            "Jalan poros berlubang besar sejak dua bulan, membahayakan pengendara motor.",
+            "64.08.01.2001",
+            "pupr.jalan",
         )
-        .await
+    }
+
+    pub async fn file_road(&self, title: &str, at: Timestamp) -> Report {
+        self.file(self.road(title), at).await
     }
 
     /// Decides a command and stores it; panics on refusal.

@@ -5,16 +5,20 @@
 //! async function that takes the test's name and returns a fresh store (or `None` to skip,
 //! e.g. PostgreSQL when no server is configured — which must not happen in CI).
 
+mod credentials;
 mod directory;
 mod fixture;
 mod jobs;
 mod listing;
+mod open311;
 mod reports;
 
+pub use credentials::*;
 pub use directory::*;
 pub use fixture::{Fixture, day, t0, text};
 pub use jobs::*;
 pub use listing::*;
+pub use open311::*;
 pub use reports::*;
 
 /// Expands to one `#[tokio::test]` per conformance test, each calling
@@ -44,6 +48,10 @@ macro_rules! conformance_tests {
             supporting_counts_each_supporter_once,
             due_reports_and_leases,
             imported_reports_load_like_created_ones,
+            credentials_round_trip_and_revoke,
+            an_idempotency_key_files_once,
+            lists_filter_by_last_change,
+            public_events_between_respect_scope_and_privacy,
         ]);
     };
     (@each $fresh:path, [$($name:ident),* $(,)?]) => {

@@ -620,3 +620,21 @@ fn available_actions_match_what_decide_accepts() {
 }
 
 mod properties;
+
+#[test]
+fn an_integration_that_filed_a_report_follows_it_as_its_reporter() {
+    let w = World::new();
+    let ctx = w.ctx(t0());
+    let integration = kutim_coordinator();
+    for (channel, speaks) in [(Channel::Api, true), (Channel::Open311, true), (Channel::WalkIn, false)] {
+        let mut d = draft(Privacy { anonymous: true, confidential: true });
+        d.channel = channel;
+        let mut r = file(d, &integration, TrackingNumber::from_random(9), None, &ctx).unwrap().report;
+        r.id = ReportId(5);
+        assert_eq!(crate::permission::speaks_for_reporter(&integration, &r), speaks, "{channel:?}");
+        // Not yet forwarded to its instansi: it sees the report only as the reporter's voice.
+        let expected = if speaks { Access::Reporter } else { Access::None };
+        assert_eq!(access(&integration, &r, &w.orgs), expected, "{channel:?}");
+        assert!(!crate::permission::speaks_for_reporter(&pupr_officer(), &r), "only the filer");
+    }
+}

@@ -9,6 +9,7 @@ use aduan_domain::routing::Router;
 use aduan_domain::sla::{Limits, SlaPolicy};
 use aduan_domain::time::{Clock, Timestamp};
 use aduan_store::Store;
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 /// Reference data loaded from the store (and the program), consulted for every decision.
@@ -28,10 +29,32 @@ impl Reference {
     }
 }
 
+/// Settings of the use cases that are not reference data.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// How long a sign-in token lasts.
+    pub token_lifetime: chrono::Duration,
+    /// Where uploaded attachments are kept; `None` refuses uploads.
+    pub attachment_dir: Option<PathBuf>,
+    /// The largest upload accepted, in bytes.
+    pub max_upload_bytes: u64,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            token_lifetime: chrono::Duration::hours(8),
+            attachment_dir: None,
+            max_upload_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
 pub struct App {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     defaults: Limits,
+    options: AppOptions,
     reference: RwLock<Arc<Reference>>,
 }
 
@@ -39,9 +62,22 @@ impl App {
     /// Loads the reference data and returns a ready application. `defaults` are the
     /// deployment's deadline limits; instansi overrides come from the store.
     pub async fn open(store: Arc<dyn Store>, clock: Arc<dyn Clock>, defaults: Limits) -> AppResult<App> {
-        let app = App { store, clock, defaults, reference: RwLock::new(Arc::new(Reference::default())) };
+        App::open_with(store, clock, defaults, AppOptions::default()).await
+    }
+
+    pub async fn open_with(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        defaults: Limits,
+        options: AppOptions,
+    ) -> AppResult<App> {
+        let app = App { store, clock, defaults, options, reference: RwLock::new(Arc::new(Reference::default())) };
         app.reload_reference().await?;
         Ok(app)
+    }
+
+    pub fn options(&self) -> &AppOptions {
+        &self.options
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

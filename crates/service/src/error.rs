@@ -17,6 +17,15 @@ pub enum AppError {
     /// A uniqueness rule: the e-mail address is taken, the role already granted…
     #[error("{0}")]
     Conflict(String),
+    /// No valid credential: a wrong password, an unknown, expired or revoked token or key.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// An upload or body over the size limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// An upload of a kind not accepted (judged by its content).
+    #[error("{0}")]
+    Unsupported(String),
     /// The database is unreachable; nothing was changed.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),

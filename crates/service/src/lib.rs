@@ -3,15 +3,20 @@
 //! the store write the result — one way for every request.
 
 mod app;
+mod attachments;
+mod auth;
 mod calendar;
 mod error;
 mod people;
 mod reports;
 mod secrets;
+pub mod updates;
 
-pub use app::{App, Reference};
+pub use app::{App, AppOptions, Reference};
+pub use attachments::{ACCEPTED_TYPES, Upload};
+pub use auth::{Caller, Issued};
 pub use calendar::YearStatus;
 pub use error::{AppError, AppResult};
 pub use people::{MIN_PASSWORD_LEN, hash_password, verify_password};
-pub use reports::{Filed, ReportView};
+pub use reports::{Filed, FiledOnce, ReportView};
 pub use secrets::{hash_secret, new_secret};

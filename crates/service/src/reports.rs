@@ -13,7 +13,7 @@ use aduan_domain::region::RegionCode;
 use aduan_domain::report::Report;
 use aduan_domain::routing::Suggestion;
 use aduan_domain::tracking::TrackingNumber;
-use aduan_store::{Page, PageRequest, ReportFilter, ReportSummary, StoreError};
+use aduan_store::{IdempotencyKey, Page, PageRequest, ReportFilter, ReportSummary, SortOrder, StoreError};
 use rand::RngCore;
 
 /// A report just filed, with the secret of its private link (shown once, never stored).
@@ -34,6 +34,15 @@ pub struct ReportView {
     pub reporter_name: String,
 }
 
+/// The result of filing with an idempotency key.
+#[derive(Debug, Clone)]
+pub enum FiledOnce {
+    Filed(Box<Filed>),
+    /// The key was used before for the same request: this is the report it filed. The
+    /// private link's secret was shown with the first answer only.
+    Replayed(ReportId),
+}
+
 /// Attempts at a fresh tracking number before giving up (a collision is rare; five in a
 /// row means something else is wrong).
 const TRACKING_ATTEMPTS: usize = 5;
@@ -41,6 +50,31 @@ const TRACKING_ATTEMPTS: usize = 5;
 impl App {
     /// Files a report for a citizen (or staff on their behalf).
     pub async fn file_report(&self, actor: &Actor, draft: Draft) -> AppResult<Filed> {
+        self.file_with(actor, draft, None).await
+    }
+
+    /// Files a report unless `key` already filed one: a client's retry creates nothing.
+    pub async fn file_report_once(&self, actor: &Actor, draft: Draft, key: &IdempotencyKey) -> AppResult<FiledOnce> {
+        if let Some(done) = self.replay(key).await? {
+            return Ok(done);
+        }
+        match self.file_with(actor, draft, Some(key)).await {
+            Ok(filed) => Ok(FiledOnce::Filed(Box::new(filed))),
+            // A concurrent request with the same key won the race.
+            Err(AppError::Conflict(_)) => self.replay(key).await?.ok_or(AppError::Stale),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn replay(&self, key: &IdempotencyKey) -> AppResult<Option<FiledOnce>> {
+        match self.store().idempotent_report(&key.caller, &key.key).await? {
+            Some((id, fingerprint)) if fingerprint == key.fingerprint => Ok(Some(FiledOnce::Replayed(id))),
+            Some(_) => Err(Refusal::invalid("Idempotency-Key", "was already used for a different request").into()),
+            None => Ok(None),
+        }
+    }
+
+    async fn file_with(&self, actor: &Actor, draft: Draft, key: Option<&IdempotencyKey>) -> AppResult<Filed> {
         if let Some(region) = &draft.location.region
             && !aduan_reference::regions::regions().contains(region)
         {
@@ -51,13 +85,26 @@ impl App {
         for _ in 0..TRACKING_ATTEMPTS {
             let tracking = TrackingNumber::from_random(rand::rng().next_u64());
             let filing = file(draft.clone(), actor, tracking, Some(hash_secret(&secret)), &reference.ctx(self.now()))?;
-            match self.store().create_report(&filing).await {
+            let created = match key {
+                Some(key) => self.store().create_report_once(&filing, key).await,
+                None => self.store().create_report(&filing).await,
+            };
+            match created {
                 Ok(report) => {
                     tracing::info!(report = %report.id, tracking = %report.tracking, channel = report.channel.as_str(), "report filed");
                     warn_if_assumed(&report);
                     return Ok(Filed { report, secret });
                 }
-                Err(StoreError::Conflict(_)) => continue,
+                Err(StoreError::Conflict(what)) => {
+                    // Either the tracking number (draw another) or the idempotency key
+                    // (a concurrent retry won; `file_report_once` replays it).
+                    if let Some(key) = key
+                        && self.store().idempotent_report(&key.caller, &key.key).await?.is_some()
+                    {
+                        return Err(AppError::Conflict(what));
+                    }
+                    continue;
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -104,6 +151,25 @@ impl App {
         self.view_report(actor, report.id).await
     }
 
+    /// The reporter's voice for an integration that filed this report through the API or
+    /// Open311 (see [`aduan_domain::permission::speaks_for_reporter`]).
+    pub async fn filer_as_reporter(&self, actor: &Actor, id: ReportId) -> AppResult<Actor> {
+        let report = self.store().report(id).await?.ok_or_else(|| AppError::NotFound(format!("report {id}")))?;
+        if aduan_domain::permission::speaks_for_reporter(actor, &report) {
+            Ok(Actor::ReportLink(id))
+        } else {
+            Err(Refusal::NotReporter { action: "speak for the reporter".into() }.into())
+        }
+    }
+
+    /// Where a report filed by this actor goes when it names no instansi: an integration
+    /// or staff member of an instansi files to that instansi (a regency's own app files to
+    /// the regency); everyone else to the national desk.
+    pub fn default_target(&self, actor: &Actor) -> Option<aduan_domain::ids::OrgId> {
+        let staff = actor.staff()?;
+        self.reference().orgs.instansi_of(staff.org).map(|o| o.id)
+    }
+
     /// Checks a private link (tracking number plus secret) and returns the actor it grants.
     pub async fn open_private_link(&self, tracking: &TrackingNumber, secret: &str) -> AppResult<Actor> {
         let report = self.store().report_by_tracking(tracking).await?;
@@ -125,6 +191,36 @@ impl App {
     ) -> AppResult<Page<ReportSummary>> {
         filter.scope = report_scope(actor, &self.reference().orgs);
         Ok(self.store().list_reports(&filter, page).await?)
+    }
+
+    /// The reports waiting for the actor's role to act, oldest first (DOMAIN.md §4: the
+    /// screening queue, the coordinator's forwarded reports, the unit's reports).
+    pub async fn queue(
+        &self,
+        actor: &Actor,
+        mut filter: ReportFilter,
+        page: &PageRequest,
+    ) -> AppResult<Page<ReportSummary>> {
+        let Actor::Staff(staff) = actor else {
+            return Err(Refusal::RoleNotAllowed { role: "reporter".into(), action: "have a work queue".into() }.into());
+        };
+        let statuses = staff.role.queue_statuses();
+        if statuses.is_empty() {
+            return Err(Refusal::RoleNotAllowed {
+                role: staff.role.as_str().into(),
+                action: "have a work queue".into(),
+            }
+            .into());
+        }
+        filter.statuses.retain(|s| statuses.contains(s));
+        if filter.statuses.is_empty() {
+            filter.statuses = statuses.to_vec();
+        }
+        if staff.role == aduan_domain::person::Role::Officer {
+            filter.unit = Some(staff.org);
+        }
+        filter.order = SortOrder::Oldest;
+        self.list_reports(actor, filter, page).await
     }
 
     pub async fn count_reports(&self, actor: &Actor, mut filter: ReportFilter) -> AppResult<u64> {

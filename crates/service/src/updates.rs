@@ -1,0 +1,86 @@
+//! What integrations (Open311 clients, another Aduan instance) follow: the published
+//! updates of many reports at once, and a report seen by the integration that filed it.
+
+use crate::app::App;
+use crate::error::{AppError, AppResult};
+use crate::reports::ReportView;
+use aduan_domain::event::Event;
+use aduan_domain::ids::ReportId;
+use aduan_domain::permission::{Access, Actor, access, report_scope, speaks_for_reporter};
+use aduan_domain::privacy::{redact_report, visible_events};
+use aduan_domain::report::Report;
+use aduan_domain::time::Timestamp;
+use aduan_domain::tracking::TrackingNumber;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Most updates one call returns.
+pub const MAX_UPDATES: u32 = 1000;
+
+/// One published change of a report.
+#[derive(Debug, Clone)]
+pub struct PublicUpdate {
+    /// The report as its public page shows it: no reporter, no deadlines, no tags.
+    pub report: Arc<Report>,
+    /// A public event, without the person who acted.
+    pub event: Event,
+}
+
+impl App {
+    /// The public events of `[from, before)`, oldest first, of the reports the actor's
+    /// lists cover (the public: verified reports), at most `limit` (≤ [`MAX_UPDATES`]).
+    /// Whoever asks, an update shows only what the public page shows, and a confidential
+    /// report has none (DOMAIN.md §9).
+    pub async fn public_updates(
+        &self,
+        actor: &Actor,
+        from: Timestamp,
+        before: Timestamp,
+        limit: u32,
+    ) -> AppResult<Vec<PublicUpdate>> {
+        let reference = self.reference();
+        let scope = report_scope(actor, &reference.orgs);
+        let events = self.store().public_events_between(&scope, from, before, limit.clamp(1, MAX_UPDATES)).await?;
+        let mut reports: HashMap<ReportId, Option<Arc<Report>>> = HashMap::new();
+        let mut out = Vec::with_capacity(events.len());
+        for event in events {
+            let shown = match reports.get(&event.report) {
+                Some(shown) => shown.clone(),
+                None => {
+                    // The store chose by scope; the domain's rules decide again, report by report.
+                    let shown = self
+                        .store()
+                        .report(event.report)
+                        .await?
+                        .filter(|r| !r.privacy.confidential && access(actor, r, &reference.orgs) != Access::None)
+                        .and_then(|r| redact_report(&r, Access::Public))
+                        .map(Arc::new);
+                    reports.insert(event.report, shown.clone());
+                    shown
+                }
+            };
+            let Some(report) = shown else { continue };
+            if let Some(event) = visible_events(std::slice::from_ref(&event), Access::Public).pop() {
+                out.push(PublicUpdate { report, event });
+            }
+        }
+        Ok(out)
+    }
+
+    /// A report by tracking number as an integration sees it. The integration that filed
+    /// it speaks for its reporter ([`speaks_for_reporter`]) and sees it as the reporter
+    /// does — from the moment it is filed, before screening hands it to the integration's
+    /// organisation; anyone else sees it as [`App::view_report`] allows. Returns the actor
+    /// the view is for: `Actor::ReportLink` when speaking for the reporter.
+    pub async fn find_as_filer(&self, actor: &Actor, tracking: &TrackingNumber) -> AppResult<(Actor, ReportView)> {
+        let not_found = || AppError::NotFound(format!("report {tracking}"));
+        let report = self.store().report_by_tracking(tracking).await?.ok_or_else(not_found)?;
+        let viewer = if speaks_for_reporter(actor, &report) { Actor::ReportLink(report.id) } else { *actor };
+        let view = self.view_report(&viewer, report.id).await.map_err(|e| match e {
+            // The internal id says nothing to the caller.
+            AppError::NotFound(_) => not_found(),
+            e => e,
+        })?;
+        Ok((viewer, view))
+    }
+}

@@ -64,6 +64,33 @@ pub enum Command {
     /// Run the time-driven actions by hand.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Integration keys of organisations (for the API and Open311).
+    #[command(subcommand)]
+    Apikey(ApikeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApikeyCommand {
+    /// Create a key for an organisation; the key is printed once.
+    Create {
+        /// The organisation's code (e.g. KAB-64.08) or id.
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        /// A label, e.g. the client application's name.
+        #[arg(long, default_value = "integrasi")]
+        name: String,
+        /// Comma-separated: read, file, act.
+        #[arg(long, default_value = "read,file")]
+        scopes: String,
+        /// screener, coordinator, officer or supervisor; by default the role the
+        /// organisation plays (national: screener, instansi: coordinator, unit: officer).
+        #[arg(long)]
+        role: Option<String>,
+    },
+    /// List every key with its organisation, role, scopes and state.
+    List,
+    /// Revoke a key by id: it stops working at once.
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +107,15 @@ pub struct ServeArgs {
     /// Do not run the scheduler in this process (another process runs it).
     #[arg(long)]
     pub no_jobs: bool,
+    /// Anonymous report filings per client address per minute (0: unlimited).
+    #[arg(long, env = "ADUAN_RATE_FILE_PER_MINUTE", value_name = "N")]
+    pub rate_file_per_minute: Option<u32>,
+    /// Sign-in attempts per client address per minute (0: unlimited).
+    #[arg(long, env = "ADUAN_RATE_SIGN_IN_PER_MINUTE", value_name = "N")]
+    pub rate_sign_in_per_minute: Option<u32>,
+    /// Take the client address from X-Forwarded-For (only behind a proxy that sets it).
+    #[arg(long, env = "ADUAN_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -19,6 +19,13 @@ struct FileConfig {
     jobs_interval_seconds: Option<u64>,
     /// Deadline limits of the deployment (DOMAIN.md §6); missing keys keep the defaults.
     deadlines: Option<Limits>,
+    rate_file_per_minute: Option<u32>,
+    rate_sign_in_per_minute: Option<u32>,
+    trust_forwarded_for: Option<bool>,
+    /// Open311's jurisdiction_id of this deployment.
+    jurisdiction_id: Option<String>,
+    token_lifetime_minutes: Option<u32>,
+    max_upload_megabytes: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +36,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub jobs_interval: Duration,
     pub limits: Limits,
+    pub web: aduan_web::WebSettings,
+    pub app: aduan_service::AppOptions,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -54,6 +63,39 @@ impl Settings {
             Command::Serve(args) => (args.listen, args.jobs_interval),
             _ => (None, None),
         };
+        let serve = match &cli.command {
+            Command::Serve(args) => Some(args),
+            _ => None,
+        };
+        let defaults = aduan_web::WebSettings::default();
+        let web = aduan_web::WebSettings {
+            file_per_minute: serve
+                .and_then(|a| a.rate_file_per_minute)
+                .or(file.rate_file_per_minute)
+                .unwrap_or(defaults.file_per_minute),
+            sign_in_per_minute: serve
+                .and_then(|a| a.rate_sign_in_per_minute)
+                .or(file.rate_sign_in_per_minute)
+                .unwrap_or(defaults.sign_in_per_minute),
+            trust_forwarded_for: serve.is_some_and(|a| a.trust_forwarded_for)
+                || file.trust_forwarded_for.unwrap_or(false),
+            jurisdiction_id: std::env::var("ADUAN_JURISDICTION_ID")
+                .ok()
+                .or(file.jurisdiction_id)
+                .unwrap_or(defaults.jurisdiction_id),
+        };
+        let app_defaults = aduan_service::AppOptions::default();
+        let app = aduan_service::AppOptions {
+            token_lifetime: file
+                .token_lifetime_minutes
+                .map(|m| chrono::Duration::minutes(i64::from(m.max(1))))
+                .unwrap_or(app_defaults.token_lifetime),
+            attachment_dir: Some(data_dir.join("attachments")),
+            max_upload_bytes: file
+                .max_upload_megabytes
+                .map(|m| u64::from(m.max(1)) * 1024 * 1024)
+                .unwrap_or(app_defaults.max_upload_bytes),
+        };
         let listen = match listen.or(file.listen) {
             Some(l) => l,
             None => DEFAULT_LISTEN.parse().context("default listen address")?,
@@ -69,6 +111,8 @@ impl Settings {
             log_format: cli.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
             jobs_interval: Duration::from_secs(seconds),
             limits: file.deadlines.unwrap_or_default(),
+            web,
+            app,
         })
     }
 }

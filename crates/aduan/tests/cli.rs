@@ -43,7 +43,9 @@ fn fails(data: &PathBuf, args: &[&str]) -> String {
 fn help_documents_every_command() {
     let out = Command::new(BIN).arg("--help").output().expect("run");
     let help = String::from_utf8_lossy(&out.stdout);
-    for cmd in ["serve", "migrate", "seed", "user", "calendar", "jobs", "ADUAN_DATABASE_URL", "ADUAN_DATA_DIR"] {
+    for cmd in
+        ["serve", "migrate", "seed", "user", "calendar", "jobs", "apikey", "ADUAN_DATABASE_URL", "ADUAN_DATA_DIR"]
+    {
         assert!(help.contains(cmd), "--help lacks {cmd}:\n{help}");
     }
     let out = Command::new(BIN).args(["seed", "--help"]).output().expect("run");
@@ -334,4 +336,42 @@ async fn system_events_since(store: &dyn Store, since: chrono::DateTime<chrono::
         }
     }
     count
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn integration_keys_from_the_command_line_work_over_real_http() {
+    let data = scratch("apikey");
+    ok(&data, &["seed", "regency", "64.08"]);
+    ok(&data, &["seed", "catalog"]);
+    let key =
+        ok(&data, &["apikey", "create", "--org", "KAB-64.08", "--name", "Kutim Mengadu", "--scopes", "read,file"]);
+    let key = key.trim().to_string();
+    assert!(key.starts_with("adk_"), "{key}");
+    let err = fails(&data, &["apikey", "create", "--org", "KAB-64.08", "--scopes", "read,write"]);
+    assert!(err.contains("\"write\""), "{err}");
+    let listed = ok(&data, &["apikey", "list"]);
+    assert!(listed.contains("KAB-64.08\tcoordinator\tread,file\tactive\tKutim Mengadu"), "{listed}");
+
+    let (child, url, rx) = serve(&data, &["--no-jobs"]);
+    let client = reqwest::Client::new();
+    let body = serde_json::json!({
+        "title": "Jalan berlubang di Sangatta Utara",
+        "description": "Jalan poros berlubang besar sejak dua bulan, membahayakan pengendara motor.",
+        "region": "64.08.01.2001",
+        "category": "pupr.jalan"
+    });
+    let filed = client.post(format!("{url}/api/v1/reports")).bearer_auth(&key).json(&body).send().await.expect("post");
+    assert_eq!(filed.status(), 201);
+    let filed: serde_json::Value = filed.json().await.expect("json");
+    assert_eq!(filed["report"]["channel"], "api");
+    let doc = client.get(format!("{url}/api/v1/openapi.json")).send().await.expect("openapi");
+    assert_eq!(doc.status(), 200);
+    let docs = client.get(format!("{url}/api/docs")).send().await.expect("docs");
+    assert_eq!(docs.status(), 200);
+
+    let id = listed.split('\t').next().expect("id").trim().to_string();
+    assert!(ok(&data, &["apikey", "revoke", &id]).contains("revoked"));
+    let after = client.get(format!("{url}/api/v1/reports")).bearer_auth(&key).send().await.expect("get");
+    assert_eq!(after.status(), 401, "a revoked key stops at once, even in a running server");
+    stop(child, rx);
 }

@@ -14,7 +14,8 @@ pub async fn healthz() -> (StatusCode, Json<Value>) {
 /// Readiness waits at most this long for the database.
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
-pub async fn readyz(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let app = &state.app;
     let backend = app.store().backend();
     match tokio::time::timeout(PING_TIMEOUT, app.store().ping()).await {
         Ok(Ok(())) => (StatusCode::OK, Json(json!({ "status": "ready", "database": backend }))),

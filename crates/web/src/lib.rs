@@ -1,34 +1,97 @@
-//! Aduan's HTTP surfaces. For now the operational endpoints; the citizen portal, the
-//! staff workspace, the JSON API and Open311 are added as modules here, all calling the
-//! same use cases of `aduan-service`.
+//! Aduan's HTTP surfaces: the operational endpoints, the JSON API (`/api/v1`, with its
+//! OpenAPI document), Open311 GeoReport v2 (`/open311/v2`). Every handler parses its
+//! input into domain types and calls the use cases of `aduan-service`; none decides a
+//! rule of its own.
 
+mod api;
+mod client;
+pub mod docs;
 mod health;
+mod open311;
+mod problem;
+
+pub use api::openapi;
+pub use client::RateLimits;
 
 use aduan_service::App;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-/// Shared by every handler.
-pub type AppState = Arc<App>;
+/// Settings of the HTTP surfaces.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// Anonymous report filings per client address per minute.
+    pub file_per_minute: u32,
+    /// Sign-in attempts per client address per minute.
+    pub sign_in_per_minute: u32,
+    /// Take the client's address from the last `X-Forwarded-For` entry (only behind a
+    /// reverse proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// Open311's `jurisdiction_id` of this deployment.
+    pub jurisdiction_id: String,
+}
 
-/// Every route of the server.
-pub fn router(app: AppState) -> Router {
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            file_per_minute: 10,
+            sign_in_per_minute: 10,
+            trust_forwarded_for: false,
+            jurisdiction_id: "aduan.go.id".into(),
+        }
+    }
+}
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: Arc<App>,
+    pub settings: Arc<WebSettings>,
+    pub limits: Arc<RateLimits>,
+}
+
+impl AppState {
+    pub fn new(app: Arc<App>, settings: WebSettings) -> Self {
+        let limits = Arc::new(RateLimits::new(&settings));
+        AppState { app, settings: Arc::new(settings), limits }
+    }
+}
+
+/// Every route of the server, with default web settings.
+pub fn router(app: Arc<App>) -> Router {
+    router_with(AppState::new(app, WebSettings::default()))
+}
+
+pub fn router_with(state: AppState) -> Router {
+    // Uploads are the largest bodies; the multipart envelope adds a little.
+    let body_limit =
+        usize::try_from(state.app.options().max_upload_bytes).unwrap_or(usize::MAX).saturating_add(64 * 1024);
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(api::routes())
+        .merge(open311::routes())
+        .merge(docs::routes())
+        .fallback(problem::not_found)
+        .method_not_allowed_fallback(problem::method_not_allowed)
+        .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
-        .with_state(app)
+        .with_state(state)
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
 pub async fn serve(
     listener: TcpListener,
-    app: AppState,
+    state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router_with(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -1,5 +1,6 @@
 //! One module per sub-command.
 
+mod apikey;
 mod calendar;
 mod jobs;
 mod seed;
@@ -25,13 +26,14 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::User(cmd) => user::run(cmd, &open_app(&settings, Arc::new(SystemClock)).await?).await,
         Command::Calendar(cmd) => calendar::run(cmd, &open_app(&settings, Arc::new(SystemClock)).await?).await,
         Command::Jobs(cmd) => jobs::run(cmd, &settings).await,
+        Command::Apikey(cmd) => apikey::run(cmd, &open_app(&settings, Arc::new(SystemClock)).await?).await,
     }
 }
 
 /// The application on a migrated store, with the given clock.
 pub async fn open_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
     let store = crate::store::open_migrated(&settings.database_url).await?;
-    Ok(App::open(store, clock, settings.limits).await?)
+    Ok(App::open_with(store, clock, settings.limits, settings.app.clone()).await?)
 }
 
 /// A progress bar on standard error (drawn only on a terminal).

@@ -40,7 +40,8 @@ pub async fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     let shutdown = async move {
         let _ = on_stop.wait_for(|s| *s).await;
     };
-    let server = tokio::spawn(aduan_web::serve(listener, app.clone(), shutdown));
+    let state = aduan_web::AppState::new(app.clone(), settings.web.clone());
+    let server = tokio::spawn(aduan_web::serve(listener, state, shutdown));
 
     wait_for_signal().await;
     tracing::info!("shutting down: finishing requests in flight");

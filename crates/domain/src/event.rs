@@ -223,6 +223,12 @@ impl NewEvent {
     pub fn visibility(&self) -> Visibility {
         self.kind.visibility()
     }
+
+    /// The event as stored at position `seq` of the report's timeline.
+    pub fn stored(self, report: ReportId, seq: i64) -> Event {
+        let visibility = self.visibility();
+        Event { report, seq, at: self.at, actor: self.actor, from: self.from, to: self.to, kind: self.kind, visibility }
+    }
 }
 
 /// A stored event.

@@ -1,6 +1,6 @@
 //! Time as a parameter: the clock trait and Indonesia's three civil time zones.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SubsecRound, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -20,8 +20,10 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    /// To the microsecond: what both databases keep, so a report reads back exactly as
+    /// it was decided.
     fn now(&self) -> Timestamp {
-        Utc::now()
+        Utc::now().trunc_subsecs(6)
     }
 }
 
@@ -45,8 +47,9 @@ impl ManualClock {
 }
 
 impl Clock for ManualClock {
+    /// To the microsecond, like [`SystemClock`].
     fn now(&self) -> Timestamp {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).trunc_subsecs(6)
     }
 }
 

@@ -20,6 +20,8 @@ use rand::RngCore;
 #[derive(Debug, Clone)]
 pub struct Filed {
     pub report: Report,
+    /// Its timeline so far (the submission).
+    pub events: Vec<Event>,
     pub secret: String,
 }
 
@@ -85,6 +87,7 @@ impl App {
         for _ in 0..TRACKING_ATTEMPTS {
             let tracking = TrackingNumber::from_random(rand::rng().next_u64());
             let filing = file(draft.clone(), actor, tracking, Some(hash_secret(&secret)), &reference.ctx(self.now()))?;
+            let events = filing.events.clone();
             let created = match key {
                 Some(key) => self.store().create_report_once(&filing, key).await,
                 None => self.store().create_report(&filing).await,
@@ -93,7 +96,8 @@ impl App {
                 Ok(report) => {
                     tracing::info!(report = %report.id, tracking = %report.tracking, channel = report.channel.as_str(), "report filed");
                     warn_if_assumed(&report);
-                    return Ok(Filed { report, secret });
+                    let events = events.into_iter().zip(1..).map(|(e, seq)| e.stored(report.id, seq)).collect();
+                    return Ok(Filed { report, events, secret });
                 }
                 Err(StoreError::Conflict(what)) => {
                     // Either the tracking number (draw another) or the idempotency key
@@ -126,18 +130,22 @@ impl App {
     /// The report and timeline as this actor may see them.
     pub async fn view_report(&self, actor: &Actor, id: ReportId) -> AppResult<ReportView> {
         let report = self.load_visible(actor, id).await?;
-        let reference = self.reference();
-        let level = access(actor, &report, &reference.orgs);
         let events = self.store().events(id).await?;
-        let actions = available_actions(&report, actor, &reference.ctx(self.now()));
-        let reporter_name = reporter_display_name(&report, level);
-        let redacted = redact_report(&report, level).ok_or_else(|| AppError::NotFound(format!("report {id}")))?;
+        self.view_of(actor, &report, &events)
+    }
+
+    /// A report and timeline already in hand, as this actor may see them.
+    pub fn view_of(&self, actor: &Actor, report: &Report, events: &[Event]) -> AppResult<ReportView> {
+        let reference = self.reference();
+        let level = access(actor, report, &reference.orgs);
+        let not_found = || AppError::NotFound(format!("report {}", report.id));
+        let redacted = redact_report(report, level).ok_or_else(not_found)?;
         Ok(ReportView {
+            actions: available_actions(report, actor, &reference.ctx(self.now())),
+            reporter_name: reporter_display_name(report, level),
+            events: visible_events(events, level),
             report: redacted,
-            events: visible_events(&events, level),
             access: level,
-            actions,
-            reporter_name,
         })
     }
 

@@ -15,7 +15,7 @@ pub mod scratch;
 use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
 use aduan_domain::credential::{Credential, NewCredential};
-use aduan_domain::event::Event;
+use aduan_domain::event::{Event, NewEvent};
 use aduan_domain::ids::{AssignmentId, CategoryId, CredentialId, OrgId, PersonId, ReportId, RuleId};
 use aduan_domain::lifecycle::{Filing, Transition};
 use aduan_domain::org::{NewOrganisation, Organisation};
@@ -25,6 +25,7 @@ use aduan_domain::routing::{NewRoutingRule, RoutingRule};
 use aduan_domain::sla::Limits;
 use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
+use aduan_store::batch::{FileMany, FilingQueue};
 use aduan_store::{
     IdempotencyKey, ImportedReport, Page, PageRequest, ReportFilter, ReportSummary, Scope, Store, StoreError,
     StoreResult,
@@ -35,6 +36,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where and how to connect, for callers that build it from parts rather than a URL.
@@ -59,6 +61,31 @@ impl Default for PgOptions {
 
 pub struct PgStore {
     pool: PgPool,
+    filings: FilingQueue,
+}
+
+/// New reports waiting to be written are stored together (see [`FilingQueue`]).
+const FILING_BATCH: usize = 64;
+
+/// Files batches of reports, one transaction each.
+struct Filer {
+    pool: PgPool,
+}
+
+#[async_trait]
+impl FileMany for Filer {
+    async fn file_many(&self, batch: &[(Filing, Option<IdempotencyKey>)]) -> StoreResult<Vec<ReportId>> {
+        let mut tx = self.pool.begin().await?;
+        let items: Vec<(&Report, &[NewEvent])> = batch.iter().map(|(f, _)| (&f.report, &f.events[..])).collect();
+        let ids = reports::insert(&mut tx, &items).await?;
+        for ((filing, key), id) in batch.iter().zip(&ids) {
+            if let Some(key) = key {
+                credentials::record_idempotency(&mut tx, key, *id, filing.report.submitted_at).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -75,20 +102,13 @@ impl PgStore {
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)
             .await?;
-        Ok(PgStore { pool })
+        let filings = FilingQueue::start(Arc::new(Filer { pool: pool.clone() }), FILING_BATCH);
+        Ok(PgStore { pool, filings })
     }
 
-    /// Files a report, with its idempotency key when there is one, in one transaction.
+    /// Files a report through the group-commit queue.
     async fn file(&self, filing: &Filing, key: Option<&IdempotencyKey>) -> StoreResult<Report> {
-        let mut tx = self.begin().await?;
-        let ids = reports::insert(&mut tx, &[(&filing.report, &filing.events[..])]).await?;
-        let id = ids.first().copied().ok_or_else(|| StoreError::Other("report not inserted".into()))?;
-        if let Some(key) = key {
-            credentials::record_idempotency(&mut tx, key, id, filing.report.submitted_at).await?;
-        }
-        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
-        tx.commit().await?;
-        Ok(report)
+        self.filings.file(filing, key).await
     }
 
     async fn begin(&self) -> StoreResult<Transaction<'static, Postgres>> {

@@ -16,7 +16,7 @@ mod time;
 use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
 use aduan_domain::credential::{Credential, NewCredential};
-use aduan_domain::event::Event;
+use aduan_domain::event::{Event, NewEvent};
 use aduan_domain::ids::{AssignmentId, CategoryId, CredentialId, OrgId, PersonId, ReportId, RuleId};
 use aduan_domain::lifecycle::{Filing, Transition};
 use aduan_domain::org::{NewOrganisation, Organisation};
@@ -26,6 +26,7 @@ use aduan_domain::routing::{NewRoutingRule, RoutingRule};
 use aduan_domain::sla::Limits;
 use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
+use aduan_store::batch::{FileMany, FilingQueue};
 use aduan_store::{
     IdempotencyKey, ImportedReport, Page, PageRequest, ReportFilter, ReportSummary, Scope, Store, StoreError,
     StoreResult,
@@ -37,6 +38,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 use time::micros;
 
@@ -60,6 +62,31 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     path: PathBuf,
+    filings: FilingQueue,
+}
+
+/// New reports waiting for the writer are stored together (see [`FilingQueue`]).
+const FILING_BATCH: usize = 64;
+
+/// The writer connection, filing batches of reports.
+struct Filer {
+    writer: SqlitePool,
+}
+
+#[async_trait]
+impl FileMany for Filer {
+    async fn file_many(&self, batch: &[(Filing, Option<IdempotencyKey>)]) -> StoreResult<Vec<ReportId>> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let items: Vec<(&Report, &[NewEvent])> = batch.iter().map(|(f, _)| (&f.report, &f.events[..])).collect();
+        let ids = reports::insert(&mut tx, &items).await?;
+        for ((filing, key), id) in batch.iter().zip(&ids) {
+            if let Some(key) = key {
+                credentials::record_idempotency(&mut tx, key, *id, filing.report.submitted_at).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -94,24 +121,17 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(base.read_only(true).pragma("query_only", "1"))
             .await?;
-        Ok(SqliteStore { writer, reader, path: path.to_path_buf() })
+        let filings = FilingQueue::start(Arc::new(Filer { writer: writer.clone() }), FILING_BATCH);
+        Ok(SqliteStore { writer, reader, path: path.to_path_buf(), filings })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Files a report, with its idempotency key when there is one, in one transaction.
+    /// Files a report through the group-commit queue.
     async fn file(&self, filing: &Filing, key: Option<&IdempotencyKey>) -> StoreResult<Report> {
-        let mut tx = self.begin().await?;
-        let ids = reports::insert(&mut tx, &[(&filing.report, &filing.events)]).await?;
-        let id = ids.first().copied().ok_or_else(|| StoreError::Other("no id for the new report".into()))?;
-        if let Some(key) = key {
-            credentials::record_idempotency(&mut tx, key, id, filing.report.submitted_at).await?;
-        }
-        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
-        tx.commit().await?;
-        Ok(report)
+        self.filings.file(filing, key).await
     }
 
     /// The write transaction: `BEGIN IMMEDIATE`, so a second process waits for the lock

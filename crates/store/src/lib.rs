@@ -7,6 +7,7 @@
 //! The store persists what the domain decided; it decides nothing. Its only rule of its
 //! own is the optimistic version check that makes a stale transition fail.
 
+pub mod batch;
 pub mod codec;
 mod error;
 mod port;

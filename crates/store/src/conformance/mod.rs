@@ -50,6 +50,7 @@ macro_rules! conformance_tests {
             imported_reports_load_like_created_ones,
             credentials_round_trip_and_revoke,
             an_idempotency_key_files_once,
+            concurrent_filings_are_kept_and_a_bad_one_refused_alone,
             lists_filter_by_last_change,
             public_events_between_respect_scope_and_privacy,
         ]);

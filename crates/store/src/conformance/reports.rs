@@ -189,3 +189,37 @@ pub async fn imported_reports_load_like_created_ones(store: Arc<dyn Store>) {
         assert_eq!(f.store.events(loaded.id).await.expect("events").len(), item.events.len());
     }
 }
+
+/// Filings that arrive together may be stored in one transaction; one that cannot be
+/// stored (a tracking number taken) is refused alone and the others are kept.
+pub async fn concurrent_filings_are_kept_and_a_bad_one_refused_alone(store: Arc<dyn Store>) {
+    let f = Arc::new(Fixture::new(store).await);
+    let taken = f.file_road("Jalan rusak yang pertama dilaporkan", t0()).await;
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let f = Arc::clone(&f);
+        let taken = taken.tracking.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut filing = f.filing(&format!("Jalan rusak laporan nomor {i}"), t0());
+            if i == 17 {
+                filing.report.tracking = taken;
+            }
+            (i, f.store.create_report(&filing).await)
+        }));
+    }
+    let mut kept = 0;
+    for task in tasks {
+        let (i, result) = task.await.expect("task");
+        match result {
+            Ok(report) => {
+                kept += 1;
+                assert_eq!(f.store.report(report.id).await.expect("read"), Some(report), "report {i} reads back");
+            }
+            Err(StoreError::Conflict(_)) => assert_eq!(i, 17, "only the filing with a taken number is refused"),
+            Err(e) => panic!("filing {i}: {e}"),
+        }
+    }
+    assert_eq!(kept, 39);
+    let all = f.store.count_reports(&crate::ReportFilter::new(crate::Scope::All)).await.expect("count");
+    assert_eq!(all, 40);
+}

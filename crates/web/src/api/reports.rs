@@ -268,8 +268,14 @@ pub async fn create(
         Some(key) => app.file_report_once(&caller.actor, draft, key).await?,
         None => FiledOnce::Filed(Box::new(app.file_report(&caller.actor, draft).await?)),
     };
-    let (tracking, secret, replayed) = match outcome {
-        FiledOnce::Filed(f) => (f.report.tracking.clone(), Some(f.secret), false),
+    let (tracking, secret, report, replayed) = match outcome {
+        // What was just stored, seen through its private link: no need to read it again.
+        FiledOnce::Filed(f) => {
+            let view = app.view_of(&Actor::ReportLink(f.report.id), &f.report, &f.events)?;
+            (f.report.tracking.clone(), Some(f.secret), Some(ReportOut::of(&app.reference(), &view, app.now())), false)
+        }
+        // On a replay, as the caller may see it (an anonymous client that lost the first
+        // answer keeps the tracking number).
         FiledOnce::Replayed(id) => {
             let r = app
                 .store()
@@ -277,18 +283,13 @@ pub async fn create(
                 .await
                 .map_err(AppError::from)?
                 .ok_or(AppError::NotFound(format!("report {id}")))?;
-            (r.tracking, None, true)
+            let report = match report_out(app, &caller.actor, &r.tracking).await {
+                Ok(out) => Some(out),
+                Err(AppError::NotFound(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            (r.tracking, None, report, true)
         }
-    };
-    // The filer sees what it filed through the private link; on a replay, as itself
-    // (an anonymous client that lost the first answer keeps the tracking number).
-    let report = match &secret {
-        Some(s) => Some(report_out(app, &app.open_private_link(&tracking, s).await?, &tracking).await?),
-        None => match report_out(app, &caller.actor, &tracking).await {
-            Ok(r) => Some(r),
-            Err(AppError::NotFound(_)) => None,
-            Err(e) => return Err(e.into()),
-        },
     };
     let private_link = secret.as_ref().map(|s| format!("/lapor/{}?kunci={s}", tracking.as_str()));
     let status = if replayed { StatusCode::OK } else { StatusCode::CREATED };

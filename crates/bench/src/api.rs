@@ -1,6 +1,7 @@
 //! HTTP benchmark: runs the real `aduan serve` on a database already holding the
 //! reports (load it with `storage-bench`), then drives it over HTTP and prints, per
-//! scenario, throughput, p50 and p99, and the server's peak memory. Report creation is
+//! scenario, throughput, p50 and p99, and the server's peak memory. Reads come first;
+//! the reports filed last stay in the database (reload it to measure the same data). Report creation is
 //! durable: the server answers after the transaction is committed (SQLite
 //! `synchronous = FULL`, PostgreSQL `synchronous_commit = on`). A program, not a test.
 //!
@@ -236,26 +237,6 @@ async fn run(backend: &str, database_url: &str, args: &Args) -> anyhow::Result<(
     let m = Arc::new(material(&client, &base).await?);
     println!("| scenario | clients | requests/s | p50 ms | p99 ms | failures |");
     println!("|---|---:|---:|---:|---:|---:|");
-    for &clients in &args.create_clients {
-        let ctx = (client.clone(), base.clone(), Arc::clone(&m));
-        scenario("create a report (durable)", clients, args.seconds, move |mut rng| {
-            let (client, base, m) = (ctx.0.clone(), ctx.1.clone(), Arc::clone(&ctx.2));
-            async move {
-                let region = m.regencies.choose(&mut rng)?.clone();
-                let word = *WORDS.choose(&mut rng)?;
-                let body = json!({
-                    "title": format!("Keluhan {word} nomor {}", rng.random::<u32>()),
-                    "description": format!("Warga melaporkan masalah {word} yang belum ditangani sejak bulan lalu di wilayah ini."),
-                    "region": region,
-                    "category": m.categories.choose(&mut rng)?,
-                    "reporter": {"name": "Warga Uji", "email": "warga.uji@contoh.id"}
-                });
-                let r = client.post(format!("{base}/api/v1/reports")).json(&body).send().await.ok()?;
-                (r.status() == reqwest::StatusCode::CREATED).then_some(rng)
-            }
-        })
-        .await?;
-    }
     for &clients in &args.read_clients {
         let ctx = (client.clone(), base.clone(), Arc::clone(&m));
         scenario("fetch one report with its timeline", clients, args.seconds, move |mut rng| {
@@ -300,6 +281,26 @@ async fn run(backend: &str, database_url: &str, args: &Args) -> anyhow::Result<(
                 let ok = r.status().is_success();
                 r.bytes().await.ok()?;
                 ok.then_some(rng)
+            }
+        })
+        .await?;
+    }
+    for &clients in &args.create_clients {
+        let ctx = (client.clone(), base.clone(), Arc::clone(&m));
+        scenario("create a report (durable)", clients, args.seconds, move |mut rng| {
+            let (client, base, m) = (ctx.0.clone(), ctx.1.clone(), Arc::clone(&ctx.2));
+            async move {
+                let region = m.regencies.choose(&mut rng)?.clone();
+                let word = *WORDS.choose(&mut rng)?;
+                let body = json!({
+                    "title": format!("Keluhan {word} nomor {}", rng.random::<u32>()),
+                    "description": format!("Warga melaporkan masalah {word} yang belum ditangani sejak bulan lalu di wilayah ini."),
+                    "region": region,
+                    "category": m.categories.choose(&mut rng)?,
+                    "reporter": {"name": "Warga Uji", "email": "warga.uji@contoh.id"}
+                });
+                let r = client.post(format!("{base}/api/v1/reports")).json(&body).send().await.ok()?;
+                (r.status() == reqwest::StatusCode::CREATED).then_some(rng)
             }
         })
         .await?;

@@ -24,6 +24,8 @@ struct FileConfig {
     trust_forwarded_for: Option<bool>,
     /// Open311's jurisdiction_id of this deployment.
     jurisdiction_id: Option<String>,
+    /// The address the public reaches the deployment at.
+    public_url: Option<String>,
     token_lifetime_minutes: Option<u32>,
     max_upload_megabytes: Option<u32>,
 }
@@ -83,6 +85,7 @@ impl Settings {
                 .ok()
                 .or(file.jurisdiction_id)
                 .unwrap_or(defaults.jurisdiction_id),
+            public_url: std::env::var("ADUAN_PUBLIC_URL").ok().filter(|u| !u.trim().is_empty()).or(file.public_url),
         };
         let app_defaults = aduan_service::AppOptions::default();
         let app = aduan_service::AppOptions {

@@ -35,6 +35,9 @@ pub struct WebSettings {
     pub trust_forwarded_for: bool,
     /// Open311's `jurisdiction_id` of this deployment.
     pub jurisdiction_id: String,
+    /// The address the public reaches this deployment at (`https://aduan.example.go.id`);
+    /// without it, links are built from the request's Host header.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebSettings {
@@ -44,6 +47,7 @@ impl Default for WebSettings {
             sign_in_per_minute: 10,
             trust_forwarded_for: false,
             jurisdiction_id: "aduan.go.id".into(),
+            public_url: None,
         }
     }
 }

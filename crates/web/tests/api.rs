@@ -130,6 +130,64 @@ async fn a_report_travels_the_whole_lifecycle_over_http() {
     }
 }
 
+/// Every action of DOMAIN.md §4 goes through the API's translation at least once.
+#[tokio::test]
+async fn every_action_of_the_lifecycle_is_reachable_over_http() {
+    let w = staffed("every-action").await;
+    let citizen = w.token("warga@contoh.id").await;
+    let screener = w.token("verifikator@contoh.id").await;
+    let coordinator = w.token("kominfo@contoh.id").await;
+    let officer = w.token("pupr@contoh.id").await;
+    let filed =
+        w.call(Method::POST, "/api/v1/reports", Some(&citizen), Some(road_report("Jalan ambles di Sangatta"))).await;
+    let t = filed.body["tracking"].as_str().expect("tracking").to_string();
+    let mut version = 1;
+    let steps: Vec<(&str, Value, &str)> = vec![
+        (&screener, json!({"action": "request_info", "question": "Di kilometer berapa?"}), "needs_info"),
+        (&citizen, json!({"action": "reply", "text": "Kilometer 12"}), "submitted"),
+        (&screener, json!({"action": "archive", "reason": "spam"}), "archived"),
+        (&screener, json!({"action": "restore", "note": "Keliru arsip"}), "submitted"),
+        (
+            &screener,
+            json!({"action": "verify", "instansi": "KAB-64.08", "complexity": "normatif", "tags": ["jalan"]}),
+            "forwarded",
+        ),
+        (&coordinator, json!({"action": "return_not_authority", "reason": "Jalan nasional"}), "submitted"),
+        (&screener, json!({"action": "verify", "instansi": "KAB-64.08"}), "forwarded"),
+        (&coordinator, json!({"action": "dispose", "units": ["KAB-64.08/DPUPR"]}), "in_progress"),
+        (&officer, json!({"action": "hand_back", "reason": "Bukan tugas kami"}), "forwarded"),
+        (
+            &coordinator,
+            json!({"action": "dispose", "units": ["KAB-64.08/DPUPR"], "note": "Mohon dicek"}),
+            "in_progress",
+        ),
+        (&officer, json!({"action": "internal_note", "text": "Survei besok"}), "in_progress"),
+        (&officer, json!({"action": "respond", "answer": "progress", "text": "Sedang disurvei"}), "in_progress"),
+        (&coordinator, json!({"action": "respond", "answer": "final", "text": "Sudah diperbaiki"}), "responded"),
+        (&citizen, json!({"action": "reply", "text": "Belum rapi"}), "in_progress"),
+        (&coordinator, json!({"action": "close_outside", "reason": "Ditangani lewat telepon"}), "closed"),
+        (&citizen, json!({"action": "rate", "stars": 1, "comment": "Tidak puas"}), "closed"),
+        (&citizen, json!({"action": "appeal", "reason": "Jalan masih rusak"}), "in_progress"),
+        (&officer, json!({"action": "respond", "answer": "final", "text": "Diperbaiki ulang"}), "responded"),
+        (&citizen, json!({"action": "accept"}), "closed"),
+    ];
+    for (bearer, mut body, status) in steps {
+        body["version"] = json!(version);
+        let r = act(&w, bearer, &t, body.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{body}: {}", r.text);
+        assert_eq!(r.body["status"]["code"], status, "{body}");
+        version = r.body["version"].as_i64().expect("version");
+    }
+    // Archive as a duplicate names the original by tracking number.
+    let dup = w.call(Method::POST, "/api/v1/reports", None, Some(road_report("Jalan ambles di Sangatta lagi"))).await;
+    let d = dup.body["tracking"].as_str().expect("tracking");
+    let r = act(&w, &screener, d, json!({"action": "archive", "version": 1, "reason": "duplicate", "duplicate_of": t}))
+        .await;
+    assert_eq!((r.status, r.body["status"]["code"].as_str()), (StatusCode::OK, Some("archived")), "{}", r.text);
+    let r = act(&w, &screener, d, json!({"action": "archive", "version": 2, "reason": "duplicate"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+}
+
 #[tokio::test]
 async fn the_private_link_opens_the_reporters_view_without_an_account() {
     let w = staffed("private-link").await;
@@ -275,8 +333,12 @@ async fn an_anonymous_reporter_stays_unknown_outside_the_screening_desk() {
     let desk = w.call(Method::GET, &format!("/api/v1/reports/{t}"), Some(&screener), None).await;
     assert_eq!(desk.body["reporter"]["name"], "Siti Rahma", "the screening desk knows, for abuse handling");
     act(&w, &screener, &t, json!({"action": "verify", "version": 1, "instansi": "KAB-64.08"})).await;
+    let r = act(&w, &coordinator, &t, json!({"action": "dispose", "version": 2, "units": ["KAB-64.08/DPUPR"]})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let key = w.key("KAB-64.08", &[KeyScope::Read]).await;
-    for bearer in [coordinator.as_str(), key.as_str()] {
+    let unit_key = w.key("KAB-64.08/DPUPR", &[KeyScope::Read]).await;
+    let officer = w.token("pupr@contoh.id").await;
+    for bearer in [coordinator.as_str(), key.as_str(), unit_key.as_str(), officer.as_str()] {
         let seen = w.call(Method::GET, &format!("/api/v1/reports/{t}"), Some(bearer), None).await;
         assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
         for secret in ["Siti Rahma", "siti@contoh.id", "081234567890"] {

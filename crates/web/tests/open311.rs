@@ -424,6 +424,18 @@ async fn discovery_services_and_definitions_follow_the_schemas() {
     assert_eq!(endpoint["specification"], "http://wiki.open311.org/GeoReport_v2");
     assert!(endpoint["url"].as_str().is_some_and(|u| u.ends_with("/open311/v2")), "{body}");
     assert_eq!(endpoint["formats"], serde_json::json!(["application/json", "text/xml"]));
+    // A configured public address wins over the Host header.
+    let settings =
+        aduan_web::WebSettings { public_url: Some("https://aduan.kutaitimurkab.go.id/".into()), ..Default::default() };
+    let configured = aduan_web::router_with(aduan_web::AppState::new(Arc::clone(&w.app), settings));
+    let req = axum::http::Request::get("/open311/v2/discovery.json")
+        .header("host", "evil.example")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = configured.oneshot(req).await.expect("response");
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 16).await.expect("body");
+    let d = json(&String::from_utf8_lossy(&bytes));
+    assert_eq!(d["endpoints"][0]["url"], "https://aduan.kutaitimurkab.go.id/open311/v2");
     let (status, headers, body) = w.get_with_headers("discovery.xml", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "text/xml; charset=utf-8");

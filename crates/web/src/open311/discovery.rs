@@ -34,11 +34,13 @@ pub fn get(state: &AppState, headers: &HeaderMap) -> Reply {
     })
 }
 
-/// `scheme://host` as the client reached us. The deployment has no configured public
-/// address, so the Host header is used — only when it is a plain host name or address
-/// with an optional port — and the scheme is the proxy's (when trusted) or https, except
-/// for a local address.
+/// The configured public address; else `scheme://host` as the client reached us: the
+/// Host header — only when it is a plain host name or address with an optional port —
+/// and the scheme of the proxy (when trusted) or https, except for a local address.
 fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.settings.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())

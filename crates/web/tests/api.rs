@@ -727,6 +727,9 @@ mod never_a_500 {
                 format!("{{{}}}", inner.join(","))
             }),
             ".{0,60}",
+            // Form bodies, as Open311 clients send them.
+            prop::collection::vec(("[a-z_\\[\\]]{1,12}", "[^&]{0,20}"), 0..6)
+                .prop_map(|kv| { kv.into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&") }),
         ]
     }
 
@@ -740,6 +743,13 @@ mod never_a_500 {
             Just("/api/v1/keys".to_string()),
             "[a-z0-9%/?=&.-]{0,30}".prop_map(|s| format!("/api/v1/{s}")),
             "[a-z=&%0-9,-]{0,40}".prop_map(|q| format!("/api/v1/reports?{q}")),
+            Just("/open311/v2/requests.json".to_string()),
+            Just("/open311/v2/requests.xml".to_string()),
+            Just("/open311/v2/servicerequestupdates.json".to_string()),
+            Just(format!("/open311/v2/requests/{t}.json")),
+            "[a-z_=&%0-9:.+,-]{0,60}".prop_map(|q| format!("/open311/v2/requests.json?{q}")),
+            "[a-z_=&%0-9:.+,-]{0,60}".prop_map(|q| format!("/open311/v2/servicerequestupdates.xml?{q}")),
+            "[a-z0-9%/?=&._-]{0,30}".prop_map(|s| format!("/open311/v2/{s}")),
         ]
     }
 
@@ -757,6 +767,8 @@ mod never_a_500 {
             let mut req = Request::builder().method(if post { Method::POST } else { Method::GET }).uri(p.as_str());
             if json {
                 req = req.header("content-type", "application/json");
+            } else if post {
+                req = req.header("content-type", "application/x-www-form-urlencoded");
             }
             if signed {
                 req = req.header("authorization", format!("Bearer {token}"));

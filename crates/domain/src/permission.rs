@@ -289,6 +289,12 @@ pub fn speaks_for_reporter(actor: &Actor, report: &Report) -> bool {
         && matches!(report.channel, Channel::Api | Channel::Open311)
 }
 
+/// The actor to take a reporter's action as: the report's private link for the
+/// integration that filed it ([`speaks_for_reporter`]), anyone else as themselves.
+pub fn reporter_voice(actor: &Actor, report: &Report) -> Actor {
+    if speaks_for_reporter(actor, report) { Actor::ReportLink(report.id) } else { *actor }
+}
+
 /// Checks role and scope for an action on a report. The status is checked separately
 /// (see [`Action::allowed_in`]) so a refusal says which of the two failed.
 pub fn authorize(actor: &Actor, action: Action, report: &Report, orgs: &OrgTree) -> Result<(), Refusal> {

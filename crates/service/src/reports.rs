@@ -159,17 +159,6 @@ impl App {
         self.view_report(actor, report.id).await
     }
 
-    /// The reporter's voice for an integration that filed this report through the API or
-    /// Open311 (see [`aduan_domain::permission::speaks_for_reporter`]).
-    pub async fn filer_as_reporter(&self, actor: &Actor, id: ReportId) -> AppResult<Actor> {
-        let report = self.store().report(id).await?.ok_or_else(|| AppError::NotFound(format!("report {id}")))?;
-        if aduan_domain::permission::speaks_for_reporter(actor, &report) {
-            Ok(Actor::ReportLink(id))
-        } else {
-            Err(Refusal::NotReporter { action: "speak for the reporter".into() }.into())
-        }
-    }
-
     /// Where a report filed by this actor goes when it names no instansi: an integration
     /// or staff member of an instansi files to that instansi (a regency's own app files to
     /// the regency); everyone else to the national desk.

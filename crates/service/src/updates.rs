@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::reports::ReportView;
 use aduan_domain::event::Event;
 use aduan_domain::ids::ReportId;
-use aduan_domain::permission::{Access, Actor, access, report_scope, speaks_for_reporter};
+use aduan_domain::permission::{Access, Actor, access, report_scope, reporter_voice};
 use aduan_domain::privacy::{redact_report, visible_events};
 use aduan_domain::report::Report;
 use aduan_domain::time::Timestamp;
@@ -68,14 +68,14 @@ impl App {
     }
 
     /// A report by tracking number as an integration sees it. The integration that filed
-    /// it speaks for its reporter ([`speaks_for_reporter`]) and sees it as the reporter
+    /// it speaks for its reporter ([`reporter_voice`]) and sees it as the reporter
     /// does — from the moment it is filed, before screening hands it to the integration's
     /// organisation; anyone else sees it as [`App::view_report`] allows. Returns the actor
     /// the view is for: `Actor::ReportLink` when speaking for the reporter.
     pub async fn find_as_filer(&self, actor: &Actor, tracking: &TrackingNumber) -> AppResult<(Actor, ReportView)> {
         let not_found = || AppError::NotFound(format!("report {tracking}"));
         let report = self.store().report_by_tracking(tracking).await?.ok_or_else(not_found)?;
-        let viewer = if speaks_for_reporter(actor, &report) { Actor::ReportLink(report.id) } else { *actor };
+        let viewer = reporter_voice(actor, &report);
         let view = self.view_report(&viewer, report.id).await.map_err(|e| match e {
             // The internal id says nothing to the caller.
             AppError::NotFound(_) => not_found(),

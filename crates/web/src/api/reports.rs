@@ -344,9 +344,9 @@ pub async fn act(
     let attachments = app.uploads(&uploader, request.attachment_keys()).await?;
     let command = request.into_command(app, &report, attachments).await?;
     let reporter_action = matches!(command.action(), Action::Reply | Action::Accept | Action::Rate | Action::Appeal);
-    if reporter_action && matches!(actor, Actor::Staff(_)) {
+    if reporter_action {
         // An integration that filed the report speaks for its reporter.
-        actor = app.filer_as_reporter(&actor, report.id).await.unwrap_or(actor);
+        actor = aduan_domain::permission::reporter_voice(&actor, &report);
     }
     let changed = app.act(&actor, report.id, version, command).await?;
     Ok(axum::Json(report_out(app, &actor, &changed.tracking).await?))

@@ -16,11 +16,13 @@ pub use client::RateLimits;
 use aduan_service::App;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// Settings of the HTTP surfaces.
@@ -76,18 +78,28 @@ pub fn router_with(state: AppState) -> Router {
     // Uploads are the largest bodies; the multipart envelope adds a little.
     let body_limit =
         usize::try_from(state.app.options().max_upload_bytes).unwrap_or(usize::MAX).saturating_add(64 * 1024);
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(api::routes())
         .merge(open311::routes())
         .merge(docs::routes())
         .fallback(problem::not_found)
-        .method_not_allowed_fallback(problem::method_not_allowed)
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .method_not_allowed_fallback(problem::method_not_allowed);
+    for (name, value) in SECURITY_HEADERS {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+    }
+    router.layer(DefaultBodyLimit::max(body_limit)).layer(TraceLayer::new_for_http()).with_state(state)
 }
+
+/// Headers every answer carries unless its handler set its own: nothing is sniffed,
+/// framed or sent as a referrer, and a response that is not a page runs no script.
+const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+];
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
 pub async fn serve(

@@ -779,3 +779,23 @@ mod never_a_500 {
         }
     }
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let w = World::new("headers").await;
+    for path in
+        ["/api/v1/reports", "/api/v1/openapi.json", "/api/v1/tidak-ada", "/open311/v2/services.json", "/healthz"]
+    {
+        let r = w.call(Method::GET, path, None, None).await;
+        assert_eq!(r.headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(r.headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(r.headers["x-frame-options"], "DENY", "{path}");
+        let csp = r.headers["content-security-policy"].to_str().expect("csp");
+        assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
+    // A page with its own policy keeps it.
+    let docs = w.call(Method::GET, "/api/docs", None, None).await;
+    let csp = docs.headers["content-security-policy"].to_str().expect("csp");
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert_eq!(docs.headers.get_all("content-security-policy").iter().count(), 1);
+}

@@ -228,6 +228,18 @@ impl App {
 
     /// The integration keys this actor manages, with the role each acts through.
     pub async fn api_keys(&self, by: &Actor) -> AppResult<Vec<(Credential, RoleAssignment)>> {
+        let manages = match by {
+            Actor::System => true,
+            Actor::Staff(s) => s.role.has(Permission::ManageUsers),
+            _ => false,
+        };
+        if !manages {
+            return Err(Refusal::RoleNotAllowed {
+                role: actor_role(by).into(),
+                action: "manage integration keys".into(),
+            }
+            .into());
+        }
         let keys = self.store().api_keys().await?;
         Ok(keys.into_iter().filter(|(_, a)| self.may_manage_keys_of(by, a.org).is_ok()).collect())
     }

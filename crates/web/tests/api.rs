@@ -290,6 +290,10 @@ async fn keys_are_limited_to_their_organisation_and_their_scopes() {
         act(&w, &acting, &tracking[1], json!({"action": "dispose", "version": 2, "units": ["KAB-91.03/DPUPR"]})).await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{}", theirs.text);
 
+    // Only signed-in organisation admins see keys.
+    assert_eq!(w.call(Method::GET, "/api/v1/keys", None, None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(w.call(Method::GET, "/api/v1/keys", Some(&citizen), None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.call(Method::GET, "/api/v1/keys", Some(&screener), None).await.status, StatusCode::FORBIDDEN);
     // A revoked key stops at once.
     let admin = w.token("admin@contoh.id").await;
     let keys = w.call(Method::GET, "/api/v1/keys", Some(&admin), None).await;
@@ -646,8 +650,12 @@ async fn the_openapi_document_matches_its_snapshot() {
     let served = w.call(Method::GET, "/api/v1/openapi.json", None, None).await;
     assert_eq!(served.status, StatusCode::OK);
     assert_eq!(served.body["openapi"], "3.1.0");
-    let doc = serde_json::to_value(aduan_web::openapi()).expect("json");
+    let doc = aduan_web::openapi();
     assert_eq!(served.body, doc, "the served document is the generated one");
+    // Errors are documented in the media type they are sent in.
+    let list = &doc["paths"]["/api/v1/reports"]["get"]["responses"];
+    assert!(list["422"]["content"]["application/problem+json"].is_object(), "{list}");
+    assert!(doc.to_string().contains("application/problem+json"));
     insta::assert_json_snapshot!("openapi", doc);
 }
 
@@ -798,4 +806,12 @@ async fn every_answer_carries_the_security_headers() {
     let csp = docs.headers["content-security-policy"].to_str().expect("csp");
     assert!(csp.contains("script-src 'self'"), "{csp}");
     assert_eq!(docs.headers.get_all("content-security-policy").iter().count(), 1);
+}
+
+#[tokio::test]
+async fn an_upload_that_is_not_multipart_is_a_problem() {
+    let w = World::new("upload-not-multipart").await;
+    let r = w.call(Method::POST, "/api/v1/uploads", None, Some(json!({"file": "foto"}))).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.text);
+    assert_eq!(r.headers["content-type"], "application/problem+json");
 }

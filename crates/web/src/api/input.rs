@@ -72,14 +72,19 @@ pub struct NewReport {
     /// `pengaduan` (default), `aspirasi` or `permintaan_informasi`.
     pub kind: Option<String>,
     /// 5–200 characters, one line.
+    #[schema(min_length = 5, max_length = 200)]
     pub title: String,
     /// The chronology: 20–20,000 characters.
+    #[schema(min_length = 20, max_length = 20000)]
     pub description: String,
     pub incident_date: Option<NaiveDate>,
     /// Kemendagri region code, e.g. `64.08.01.2001`.
     pub region: Option<String>,
     pub address: Option<String>,
+    /// With `long`: a point in Indonesia.
+    #[schema(minimum = -12.0, maximum = 7.0)]
     pub lat: Option<f64>,
+    #[schema(minimum = 94.0, maximum = 142.0)]
     pub long: Option<f64>,
     /// Category code, e.g. `pupr.jalan`.
     pub category: Option<String>,
@@ -233,7 +238,12 @@ pub enum ActionRequest {
     /// Reporter: accept the answer.
     Accept { version: i64 },
     /// Reporter: rate a closed report, 1–5.
-    Rate { version: i64, stars: u8, comment: Option<String> },
+    Rate {
+        version: i64,
+        #[schema(minimum = 1, maximum = 5)]
+        stars: u8,
+        comment: Option<String>,
+    },
     /// Reporter: appeal once after a rating of 1–2.
     Appeal { version: i64, reason: String },
 }

@@ -62,6 +62,14 @@ fn key_out(
     }
 }
 
+/// Keys are managed by signed-in organisation admins only.
+fn signed_in(caller: &aduan_service::Caller) -> Result<(), Problem> {
+    match caller.credential {
+        Some(_) => Ok(()),
+        None => Err(Problem::unauthenticated("sign in as an organisation admin to manage integration keys")),
+    }
+}
+
 /// Creates an integration key (organisation admins, within their scope).
 #[utoipa::path(post, path = "/api/v1/keys", tag = "keys", request_body = NewKey,
     responses((status = 201, body = CreatedKey), (status = 403, body = Problem), (status = 422, body = Problem)),
@@ -71,6 +79,7 @@ pub async fn create(
     Auth(caller): Auth,
     Body(body): Body<NewKey>,
 ) -> Result<(StatusCode, axum::Json<CreatedKey>), Problem> {
+    signed_in(&caller)?;
     let app = &state.app;
     let org = super::input::org(app, "org", &body.org)?;
     let scopes = KeyScope::parse_list(&body.scopes.join(",")).map_err(|m| Problem::invalid("scopes", m))?;
@@ -90,6 +99,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/keys", tag = "keys",
     responses((status = 200, body = Vec<KeyOut>), (status = 403, body = Problem)), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, Auth(caller): Auth) -> Result<axum::Json<Vec<KeyOut>>, Problem> {
+    signed_in(&caller)?;
     let keys = state.app.api_keys(&caller.actor).await?;
     Ok(axum::Json(keys.iter().map(|(c, a)| key_out(&state, c, a)).collect()))
 }
@@ -103,6 +113,7 @@ pub async fn revoke(
     Auth(caller): Auth,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, Problem> {
+    signed_in(&caller)?;
     state.app.revoke_api_key(&caller.actor, CredentialId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

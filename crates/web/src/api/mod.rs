@@ -76,7 +76,7 @@ fn documented() -> OpenApiRouter<AppState> {
 /// The API's routes, with the document served beside them.
 pub fn routes() -> Router<AppState> {
     let (router, doc) = documented().split_for_parts();
-    let json = doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let json = serde_json::to_string_pretty(&with_problems(doc)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     router.route(
         "/api/v1/openapi.json",
         get(move || {
@@ -86,7 +86,56 @@ pub fn routes() -> Router<AppState> {
     )
 }
 
-/// The OpenAPI document (for the snapshot test and `aduan` tooling).
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    documented().split_for_parts().1
+/// The OpenAPI document, as served (for the snapshot test and tooling).
+pub fn openapi() -> serde_json::Value {
+    with_problems(documented().split_for_parts().1)
+}
+
+/// Documents the failures every operation can answer with, in their real media type:
+/// any error is `application/problem+json`; every operation may meet a malformed
+/// request (400), an invalid field (422) or an unavailable database (503); one that
+/// accepts a bearer token, a bad token (401) or a refusal of role or scope (403); one
+/// that takes a JSON body, an oversized (413) or unlabelled (415) one.
+fn with_problems(doc: utoipa::openapi::OpenApi) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let mut doc = serde_json::to_value(doc).unwrap_or(Value::Null);
+    let problem = |description: &str| {
+        json!({
+            "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        })
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return doc };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for op in item.values_mut().filter_map(Value::as_object_mut) {
+            let bearer = op.get("security").is_some_and(|s| s.to_string().contains("\"bearer\""));
+            let json_body = op.get("requestBody").is_some_and(|b| b["content"].get("application/json").is_some());
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+            for (code, response) in responses.iter_mut() {
+                if code.as_str() >= "400"
+                    && let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
+                    && let Some(body) = content.remove("application/json")
+                {
+                    content.insert("application/problem+json".into(), body);
+                }
+            }
+            let mut common = vec![
+                ("400", "A malformed request"),
+                ("422", "A field is invalid; `field` names it"),
+                ("503", "The database is unavailable; nothing was changed"),
+            ];
+            if bearer {
+                common.push(("401", "The token or key is unknown, expired or revoked"));
+                common.push(("403", "The caller's role, scope or key scopes do not allow it"));
+            }
+            if json_body {
+                common.push(("413", "The body is too large"));
+                common.push(("415", "The body is not labelled application/json"));
+            }
+            for (code, description) in common {
+                responses.entry(code).or_insert_with(|| problem(description));
+            }
+        }
+    }
+    doc
 }

@@ -55,6 +55,7 @@ pub struct ListQuery {
     /// `newest` (default) or `oldest`; searches always come newest first.
     pub order: Option<String>,
     /// Rows per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -9,6 +9,7 @@ use crate::problem::Problem;
 use aduan_domain::credential::KeyScope;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_service::AppError;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -25,8 +26,16 @@ pub async fn upload(
     State(state): State<AppState>,
     Auth(caller): Auth,
     addr: ClientAddr,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<AttachmentOut>), Problem> {
+    let mut multipart = multipart.map_err(|r| {
+        Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("send the file as multipart/form-data with a part named \"file\" ({})", r.body_text()),
+            "Kirim berkas sebagai multipart/form-data dengan bagian bernama \"file\".",
+        )
+    })?;
     caller.require(KeyScope::File).or_else(|_| caller.require(KeyScope::Act))?;
     if caller.credential.is_none() {
         state.limits.check_filing(addr)?;

@@ -9,6 +9,7 @@ use crate::problem::Problem;
 use aduan_domain::credential::KeyScope;
 use aduan_domain::lifecycle::Draft;
 use aduan_domain::permission::{Action, Actor};
+use aduan_domain::report::Report;
 use aduan_domain::status::Status;
 use aduan_domain::text::Text;
 use aduan_domain::time::{Timestamp, Zone};
@@ -174,16 +175,26 @@ pub async fn queue(
 }
 
 /// The actor for one report: its private link when the secret is sent, else the caller.
-async fn actor_for(app: &App, caller: &Caller, tracking: &TrackingNumber, headers: &HeaderMap) -> AppResult<Actor> {
+pub(super) async fn actor_for(
+    app: &App,
+    caller: &Caller,
+    tracking: &TrackingNumber,
+    headers: &HeaderMap,
+) -> AppResult<Actor> {
     match headers.get(REPORT_SECRET_HEADER).and_then(|v| v.to_str().ok()) {
         Some(secret) => app.open_private_link(tracking, secret.trim()).await,
         None => Ok(caller.actor),
     }
 }
 
-fn tracking_of(value: &str) -> AppResult<TrackingNumber> {
+pub(super) fn tracking_of(value: &str) -> AppResult<TrackingNumber> {
     // An unreadable number names no report.
     TrackingNumber::parse(value).map_err(|_| AppError::NotFound(format!("report {value}")))
+}
+
+/// The stored report with this tracking number.
+pub(super) async fn stored(app: &App, tracking: &TrackingNumber) -> AppResult<Report> {
+    app.store().report_by_tracking(tracking).await?.ok_or_else(|| AppError::NotFound(format!("report {tracking}")))
 }
 
 async fn report_out(app: &App, actor: &Actor, tracking: &TrackingNumber) -> AppResult<ReportOut> {
@@ -334,12 +345,7 @@ pub async fn act(
     if matches!(actor, Actor::Staff(_)) || caller.credential.is_some() {
         caller.require(KeyScope::Act)?;
     }
-    let report = app
-        .store()
-        .report_by_tracking(&tracking)
-        .await
-        .map_err(AppError::from)?
-        .ok_or(AppError::NotFound(format!("report {tracking}")))?;
+    let report = stored(app, &tracking).await?;
     let version = request.version();
     let uploader = caller.key().unwrap_or_else(|| format!("report:{}", report.id));
     let attachments = app.uploads(&uploader, request.attachment_keys()).await?;
@@ -374,12 +380,7 @@ pub async fn support(
     let person = caller.actor.person().ok_or_else(|| Problem::unauthenticated("sign in to support a report"))?;
     let app = &state.app;
     let tracking = tracking_of(&tracking)?;
-    let report = app
-        .store()
-        .report_by_tracking(&tracking)
-        .await
-        .map_err(AppError::from)?
-        .ok_or(AppError::NotFound(format!("report {tracking}")))?;
+    let report = stored(app, &tracking).await?;
     let added = app.support(&caller.actor, report.id, &format!("person:{person}")).await?;
     let count = app.store().report(report.id).await.map_err(AppError::from)?.map(|r| r.support_count).unwrap_or(0);
     Ok(axum::Json(Supported { added, support_count: count }))

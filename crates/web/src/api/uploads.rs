@@ -2,12 +2,12 @@
 //! download with the rights of whoever may see where the file is attached.
 
 use super::extract::{Auth, Path};
+use super::reports;
 use super::views::AttachmentOut;
 use crate::AppState;
 use crate::client::ClientAddr;
 use crate::problem::Problem;
 use aduan_domain::credential::KeyScope;
-use aduan_domain::tracking::TrackingNumber;
 use aduan_service::AppError;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
@@ -74,18 +74,9 @@ pub async fn download(
 ) -> Result<Response, Problem> {
     caller.require(KeyScope::Read)?;
     let app = &state.app;
-    let tracking = TrackingNumber::parse(&tracking)
-        .map_err(|_| Problem::from(AppError::NotFound(format!("report {tracking}"))))?;
-    let actor = match headers.get(super::reports::REPORT_SECRET_HEADER).and_then(|v| v.to_str().ok()) {
-        Some(secret) => app.open_private_link(&tracking, secret.trim()).await?,
-        None => caller.actor,
-    };
-    let report = app
-        .store()
-        .report_by_tracking(&tracking)
-        .await
-        .map_err(AppError::from)?
-        .ok_or_else(|| AppError::NotFound(format!("report {tracking}")))?;
+    let tracking = reports::tracking_of(&tracking)?;
+    let actor = reports::actor_for(app, &caller, &tracking, &headers).await?;
+    let report = reports::stored(app, &tracking).await?;
     let (meta, bytes) = app.attachment(&actor, report.id, &key).await?;
     let mut response = bytes.into_response();
     let h = response.headers_mut();

@@ -21,7 +21,6 @@ use aduan_domain::Refusal;
 use aduan_domain::credential::{CredentialKind, KeyScope};
 use aduan_domain::deadline::ClockKind;
 use aduan_domain::lifecycle::Draft;
-use aduan_domain::permission::Actor;
 use aduan_domain::person::{Email, Phone};
 use aduan_domain::region::RegionCode;
 use aduan_domain::report::{Channel, GeoPoint, Location, Privacy, Report, ReportType, Reporter};
@@ -67,10 +66,7 @@ pub async fn create(state: &AppState, addr: ClientAddr, params: &Params) -> Repl
         incident_date: None,
         location: location(params)?,
         category: Some(category.id),
-        target_instansi: match &caller.actor {
-            Actor::Staff(staff) => reference.orgs.instansi_of(staff.org).map(|o| o.id),
-            _ => None,
-        },
+        target_instansi: state.app.default_target(&caller.actor),
         channel: Channel::Open311,
         privacy: Privacy::default(),
         reporter: reporter(params)?,

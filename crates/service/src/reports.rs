@@ -240,6 +240,18 @@ impl App {
         Ok(self.store().add_support(id, supporter, self.now()).await?)
     }
 
+    /// The report with this tracking number, if the actor may at least see it (as
+    /// [`App::act`] would load it); otherwise "not found", so that its existence is not
+    /// revealed — not even by how a malformed action on it is refused.
+    pub async fn report_for(&self, actor: &Actor, tracking: &TrackingNumber) -> AppResult<Report> {
+        let not_found = || AppError::NotFound(format!("report {tracking}"));
+        let report = self.store().report_by_tracking(tracking).await?.ok_or_else(not_found)?;
+        if access(actor, &report, &self.reference().orgs) == Access::None {
+            return Err(not_found());
+        }
+        Ok(report)
+    }
+
     /// Loads a report the actor may at least see; otherwise "not found", so that its
     /// existence is not revealed.
     async fn load_visible(&self, actor: &Actor, id: ReportId) -> AppResult<Report> {

@@ -289,6 +289,10 @@ async fn keys_are_limited_to_their_organisation_and_their_scopes() {
     let theirs =
         act(&w, &acting, &tracking[1], json!({"action": "dispose", "version": 2, "units": ["KAB-91.03/DPUPR"]})).await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{}", theirs.text);
+    // Even a malformed action on it answers "not found": its existence is not revealed.
+    let probe =
+        act(&w, &acting, &tracking[1], json!({"action": "dispose", "version": 2, "units": ["TIDAK-ADA"]})).await;
+    assert_eq!(probe.status, StatusCode::NOT_FOUND, "{}", probe.text);
 
     // Only signed-in organisation admins see keys.
     assert_eq!(w.call(Method::GET, "/api/v1/keys", None, None).await.status, StatusCode::UNAUTHORIZED);

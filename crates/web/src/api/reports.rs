@@ -9,7 +9,6 @@ use crate::problem::Problem;
 use aduan_domain::credential::KeyScope;
 use aduan_domain::lifecycle::Draft;
 use aduan_domain::permission::{Action, Actor};
-use aduan_domain::report::Report;
 use aduan_domain::status::Status;
 use aduan_domain::text::Text;
 use aduan_domain::time::{Timestamp, Zone};
@@ -192,11 +191,6 @@ pub(super) fn tracking_of(value: &str) -> AppResult<TrackingNumber> {
     TrackingNumber::parse(value).map_err(|_| AppError::NotFound(format!("report {value}")))
 }
 
-/// The stored report with this tracking number.
-pub(super) async fn stored(app: &App, tracking: &TrackingNumber) -> AppResult<Report> {
-    app.store().report_by_tracking(tracking).await?.ok_or_else(|| AppError::NotFound(format!("report {tracking}")))
-}
-
 async fn report_out(app: &App, actor: &Actor, tracking: &TrackingNumber) -> AppResult<ReportOut> {
     let view = app.find_by_tracking(actor, tracking).await?;
     Ok(ReportOut::of(&app.reference(), &view, app.now()))
@@ -345,7 +339,7 @@ pub async fn act(
     if matches!(actor, Actor::Staff(_)) || caller.credential.is_some() {
         caller.require(KeyScope::Act)?;
     }
-    let report = stored(app, &tracking).await?;
+    let report = app.report_for(&actor, &tracking).await?;
     let version = request.version();
     let uploader = caller.key().unwrap_or_else(|| format!("report:{}", report.id));
     let attachments = app.uploads(&uploader, request.attachment_keys()).await?;
@@ -380,7 +374,7 @@ pub async fn support(
     let person = caller.actor.person().ok_or_else(|| Problem::unauthenticated("sign in to support a report"))?;
     let app = &state.app;
     let tracking = tracking_of(&tracking)?;
-    let report = stored(app, &tracking).await?;
+    let report = app.report_for(&caller.actor, &tracking).await?;
     let added = app.support(&caller.actor, report.id, &format!("person:{person}")).await?;
     let count = app.store().report(report.id).await.map_err(AppError::from)?.map(|r| r.support_count).unwrap_or(0);
     Ok(axum::Json(Supported { added, support_count: count }))

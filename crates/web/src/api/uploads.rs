@@ -76,7 +76,7 @@ pub async fn download(
     let app = &state.app;
     let tracking = reports::tracking_of(&tracking)?;
     let actor = reports::actor_for(app, &caller, &tracking, &headers).await?;
-    let report = reports::stored(app, &tracking).await?;
+    let report = app.report_for(&actor, &tracking).await?;
     let (meta, bytes) = app.attachment(&actor, report.id, &key).await?;
     let mut response = bytes.into_response();
     let h = response.headers_mut();

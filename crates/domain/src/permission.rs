@@ -49,6 +49,16 @@ impl Actor {
         }
     }
 
+    /// The role an actor acts in, for messages.
+    pub fn role_name(&self) -> &'static str {
+        match self {
+            Actor::Public => "public",
+            Actor::Citizen(_) | Actor::ReportLink(_) => "reporter",
+            Actor::Staff(s) => s.role.as_str(),
+            Actor::System => "system",
+        }
+    }
+
     /// The reporter of this report, signed in or through its link.
     pub fn is_reporter_of(&self, report: &Report) -> bool {
         match self {
@@ -312,17 +322,8 @@ pub fn authorize(actor: &Actor, action: Action, report: &Report, orgs: &OrgTree)
             if staff_scope_covers(staff, action, report, orgs) { Ok(()) } else { Err(Refusal::OutOfScope) }
         }
         (Party::Staff(_), _) | (Party::System, _) => {
-            Err(Refusal::RoleNotAllowed { role: actor_label(actor).into(), action: action.label_en().to_lowercase() })
+            Err(Refusal::RoleNotAllowed { role: actor.role_name().into(), action: action.label_en().to_lowercase() })
         }
-    }
-}
-
-fn actor_label(actor: &Actor) -> &'static str {
-    match actor {
-        Actor::Public => "public",
-        Actor::Citizen(_) | Actor::ReportLink(_) => "reporter",
-        Actor::Staff(s) => s.role.as_str(),
-        Actor::System => "system",
     }
 }
 

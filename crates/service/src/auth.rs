@@ -235,7 +235,7 @@ impl App {
         };
         if !manages {
             return Err(Refusal::RoleNotAllowed {
-                role: actor_role(by).into(),
+                role: by.role_name().into(),
                 action: "manage integration keys".into(),
             }
             .into());
@@ -264,18 +264,9 @@ impl App {
                 Ok(())
             }
             Actor::Staff(s) if s.role.has(Permission::ManageUsers) => Err(Refusal::OutOfScope.into()),
-            _ => Err(Refusal::RoleNotAllowed { role: actor_role(by).into(), action: "manage integration keys".into() }
+            _ => Err(Refusal::RoleNotAllowed { role: by.role_name().into(), action: "manage integration keys".into() }
                 .into()),
         }
-    }
-}
-
-fn actor_role(actor: &Actor) -> &'static str {
-    match actor {
-        Actor::Staff(s) => s.role.as_str(),
-        Actor::Citizen(_) | Actor::ReportLink(_) => "reporter",
-        Actor::Public => "public",
-        Actor::System => "system",
     }
 }
 

@@ -28,6 +28,9 @@ struct FileConfig {
     public_url: Option<String>,
     token_lifetime_minutes: Option<u32>,
     max_upload_megabytes: Option<u32>,
+    /// Map tiles for the portal's maps: URL template and attribution.
+    map_tile_url: Option<String>,
+    map_attribution: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +89,16 @@ impl Settings {
                 .or(file.jurisdiction_id)
                 .unwrap_or(defaults.jurisdiction_id),
             public_url: std::env::var("ADUAN_PUBLIC_URL").ok().filter(|u| !u.trim().is_empty()).or(file.public_url),
+            map_tile_url: std::env::var("ADUAN_MAP_TILE_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+                .or(file.map_tile_url)
+                .unwrap_or(defaults.map_tile_url),
+            map_attribution: std::env::var("ADUAN_MAP_ATTRIBUTION")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+                .or(file.map_attribution)
+                .unwrap_or(defaults.map_attribution),
         };
         let app_defaults = aduan_service::AppOptions::default();
         let app = aduan_service::AppOptions {

@@ -1,7 +1,7 @@
 //! Attachments: uploaded first, then named by key when a report, answer or reply is
-//! saved. The type is judged from the content, never from the file name, and images
-//! lose their EXIF and other embedded metadata (GPS included, DOMAIN.md §9) before they
-//! are kept.
+//! saved. The type is judged from the content, never from the file name, and photos are
+//! decoded and encoded again before they are kept, so that no EXIF or other embedded
+//! metadata survives (GPS included, DOMAIN.md §9): see [`crate::images`].
 
 use crate::app::App;
 use crate::error::{AppError, AppResult};
@@ -11,7 +11,6 @@ use aduan_domain::event::Event;
 use aduan_domain::ids::ReportId;
 use aduan_domain::permission::Actor;
 use aduan_domain::report::AttachmentMeta;
-use img_parts::{Bytes, ImageEXIF};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -48,7 +47,12 @@ impl App {
             return Err(Refusal::invalid("file", "is empty").into());
         }
         let content_type = detect(&bytes)?;
-        let bytes = if content_type.starts_with("image/") { strip_metadata(content_type, bytes)? } else { bytes };
+        // Photos are kept as encoded again here; size and digest are those of what is kept.
+        let bytes = if content_type.starts_with("image/") {
+            crate::images::reencode_blocking(content_type, bytes).await?
+        } else {
+            bytes
+        };
         let key = new_secret()[..32].to_string();
         let meta = AttachmentMeta {
             key: key.clone(),
@@ -132,41 +136,6 @@ fn detect(bytes: &[u8]) -> AppResult<&'static str> {
     }
 }
 
-/// Removes EXIF (with its GPS position), XMP, IPTC and comments from an image, keeping
-/// the pixels untouched.
-fn strip_metadata(content_type: &str, bytes: Vec<u8>) -> AppResult<Vec<u8>> {
-    let bad = |e: img_parts::Error| Refusal::invalid("file", format!("the image cannot be read: {e}"));
-    let input = Bytes::from(bytes);
-    let out = match content_type {
-        "image/jpeg" => {
-            use img_parts::jpeg::{Jpeg, markers};
-            let mut jpeg = Jpeg::from_bytes(input).map_err(bad)?;
-            for marker in [markers::APP1, markers::APP13, markers::COM] {
-                jpeg.remove_segments_by_marker(marker);
-            }
-            jpeg.encoder().bytes()
-        }
-        "image/png" => {
-            use img_parts::png::Png;
-            let mut png = Png::from_bytes(input).map_err(bad)?;
-            png.set_exif(None);
-            for kind in [*b"tEXt", *b"zTXt", *b"iTXt", *b"eXIf", *b"tIME"] {
-                png.remove_chunks_by_type(kind);
-            }
-            png.encoder().bytes()
-        }
-        "image/webp" => {
-            use img_parts::webp::WebP;
-            let mut webp = WebP::from_bytes(input).map_err(bad)?;
-            webp.set_exif(None);
-            webp.remove_chunks_by_id(*b"XMP ");
-            webp.encoder().bytes()
-        }
-        _ => input,
-    };
-    Ok(out.to_vec())
-}
-
 /// A file name fit to show: the last path part, printable, at most 120 characters.
 fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
@@ -203,15 +172,100 @@ mod tests {
         assert!(matches!(detect(b"MZ\x90\x00\x03"), Err(AppError::Unsupported(_))));
     }
 
-    #[test]
-    fn exif_leaves_a_jpeg() {
-        // SOI, APP1 "Exif" with a fake GPS payload, a tiny SOS with entropy, EOI.
-        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x10];
-        jpeg.extend_from_slice(b"Exif\0\0GPS-7.123");
-        jpeg.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x11, 0x22, 0xFF, 0xD9]);
-        let clean = strip_metadata("image/jpeg", jpeg).expect("strip");
-        assert!(!clean.windows(4).any(|w| w == b"Exif"), "{clean:?}");
-        assert!(!clean.windows(3).any(|w| w == b"GPS"));
-        assert_eq!(&clean[..2], &[0xFF, 0xD8]);
+    use crate::app::AppOptions;
+    use crate::images::samples::{SECRETS, jpeg_segments, jpeg_with_metadata, photo, png_bomb};
+    use aduan_domain::sla::Limits;
+    use aduan_domain::time::SystemClock;
+    use aduan_store::Store;
+    use aduan_store_sqlite::SqliteStore;
+    use std::sync::Arc;
+
+    /// An application on a fresh SQLite database, keeping attachments in its temp dir.
+    async fn app() -> (App, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("aduan.db").display().to_string();
+        let store = Arc::new(SqliteStore::connect(&db).await.expect("open"));
+        store.migrate().await.expect("migrate");
+        let options = AppOptions { attachment_dir: Some(dir.path().join("attachments")), ..AppOptions::default() };
+        let app = App::open_with(store, Arc::new(SystemClock), Limits::default(), options).await.expect("app");
+        (app, dir)
+    }
+
+    /// The names of the files in the attachment dir (none if it was never made).
+    fn kept(dir: &tempfile::TempDir) -> Vec<String> {
+        match std::fs::read_dir(dir.path().join("attachments")) {
+            Ok(entries) => entries.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_uploaded_photo_is_kept_upright_without_exif_or_gps() {
+        let (app, dir) = app().await;
+        let original = jpeg_with_metadata(&photo(80, 40), 6);
+        let meta = app.upload("warga", "DSC_0001.jpg", original.clone()).await.expect("upload");
+        assert_eq!(meta.content_type, "image/jpeg");
+        let stored = std::fs::read(dir.path().join("attachments").join(&meta.key)).expect("stored");
+        assert_ne!(stored, original, "encoded again");
+        // Size and digest are those of the bytes kept, not of the bytes sent.
+        assert_eq!(meta.size, stored.len() as u64);
+        assert_eq!(meta.sha256, hex::encode(Sha256::digest(&stored)));
+        assert!(jpeg_segments(&stored).iter().all(|(m, b)| *m != 0xE1 && !b.starts_with(b"Exif")), "no APP1 left");
+        for secret in SECRETS {
+            assert!(!stored.windows(secret.len()).any(|w| w == secret), "{}", String::from_utf8_lossy(secret));
+        }
+        let image = image::load_from_memory(&stored).expect("still a picture");
+        assert_eq!((image.width(), image.height()), (40, 80), "orientation 6 applied");
+        // What is served is what was kept, under the same metadata.
+        let sidecar: Upload = serde_json::from_slice(
+            &std::fs::read(dir.path().join("attachments").join(format!("{}.json", meta.key))).expect("json"),
+        )
+        .expect("sidecar");
+        assert_eq!((sidecar.meta.size, sidecar.meta.sha256), (meta.size, meta.sha256));
+    }
+
+    #[tokio::test]
+    async fn a_photo_that_does_not_decode_is_refused_and_not_kept() {
+        let (app, dir) = app().await;
+        let mut fake = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x16];
+        fake.extend_from_slice(b"Exif\0\0GPS -0.5012 117");
+        fake.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x11, 0x22, 0x33, 0xFF, 0xD9]);
+        let jpeg = jpeg_with_metadata(&photo(64, 48), 1);
+        let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).expect("SOS");
+        // Not a picture; only headers; cut short in the middle of the picture.
+        for bytes in [fake, jpeg[..sos].to_vec(), jpeg[..(sos + jpeg.len()) / 2].to_vec()] {
+            match app.upload("warga", "foto.jpg", bytes).await {
+                Err(AppError::Refused(Refusal::Invalid { field, message })) => {
+                    assert_eq!(field, "file");
+                    assert!(message.starts_with("the image cannot be read"), "{message}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(kept(&dir), Vec::<String>::new());
+    }
+
+    #[tokio::test]
+    async fn a_decompression_bomb_is_refused_and_not_kept() {
+        let (app, dir) = app().await;
+        // 64 bytes that would decode to 1.2 GB of pixels.
+        let bomb = png_bomb(20_000, 20_000);
+        assert!(bomb.len() < 100);
+        match app.upload("warga", "bom.png", bomb).await {
+            Err(AppError::TooLarge(message)) => assert!(message.contains("20000×20000"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(kept(&dir), Vec::<String>::new());
+    }
+
+    #[tokio::test]
+    async fn other_files_are_kept_as_sent() {
+        let (app, dir) = app().await;
+        let pdf = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Author (KAMERA-RAHASIA) >> endobj\n%%EOF\n".to_vec();
+        let meta = app.upload("warga", "surat.pdf", pdf.clone()).await.expect("upload");
+        assert_eq!(meta.content_type, "application/pdf");
+        assert_eq!(std::fs::read(dir.path().join("attachments").join(&meta.key)).expect("stored"), pdf);
+        assert_eq!((meta.size, meta.sha256), (pdf.len() as u64, hex::encode(Sha256::digest(&pdf))));
     }
 }

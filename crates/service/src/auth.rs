@@ -11,7 +11,7 @@ use aduan_domain::credential::{Credential, CredentialKind, KeyScope, NewCredenti
 use aduan_domain::ids::{AssignmentId, CredentialId, OrgId};
 use aduan_domain::org::OrgKind;
 use aduan_domain::permission::{Actor, Permission, StaffRole};
-use aduan_domain::person::{Email, Locale, NewPerson, Role, RoleAssignment};
+use aduan_domain::person::{Email, Locale, NewPerson, Person, Role, RoleAssignment};
 use std::sync::OnceLock;
 
 /// Prefixes that tell a reader (and a secret scanner) what a string is.
@@ -64,24 +64,7 @@ impl App {
     /// Checks an e-mail address and password and issues a token acting through
     /// `assignment` (required when the person holds several roles).
     pub async fn sign_in(&self, email: &str, password: &str, assignment: Option<AssignmentId>) -> AppResult<Issued> {
-        let wrong = || AppError::Unauthenticated("wrong e-mail address or password".into());
-        let email = Email::parse(email).map_err(|_| wrong())?;
-        let person = self.store().person_by_email(&email).await?;
-        let hash = match &person {
-            Some(p) if p.active => self.store().password_hash(p.id).await?,
-            _ => None,
-        };
-        let password = password.to_string();
-        // Verify even without an account, so timing does not reveal which addresses exist.
-        let known = hash.is_some();
-        let hash = hash.unwrap_or_else(unknown_account_hash);
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
-        let person = match person {
-            Some(p) if ok && known => p,
-            _ => return Err(wrong()),
-        };
+        let person = self.check_password(email, password).await?;
         let active: Vec<RoleAssignment> =
             self.store().assignments(person.id).await?.into_iter().filter(RoleAssignment::is_active).collect();
         let acting =
@@ -106,6 +89,40 @@ impl App {
                     .into());
                 }
             };
+        self.issue_token(&person, acting).await
+    }
+
+    /// Signs a person in as a citizen, whatever roles they also hold: the portal's
+    /// session, in which they file and follow their own reports.
+    pub async fn sign_in_citizen(&self, email: &str, password: &str) -> AppResult<Issued> {
+        let person = self.check_password(email, password).await?;
+        self.issue_token(&person, None).await
+    }
+
+    /// The active person with this address and password. A wrong password and an unknown
+    /// address give the same answer.
+    async fn check_password(&self, email: &str, password: &str) -> AppResult<Person> {
+        let wrong = || AppError::Unauthenticated("wrong e-mail address or password".into());
+        let email = Email::parse(email).map_err(|_| wrong())?;
+        let person = self.store().person_by_email(&email).await?;
+        let hash = match &person {
+            Some(p) if p.active => self.store().password_hash(p.id).await?,
+            _ => None,
+        };
+        let password = password.to_string();
+        // Verify even without an account, so timing does not reveal which addresses exist.
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(unknown_account_hash);
+        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
+        match person {
+            Some(p) if ok && known => Ok(p),
+            _ => Err(wrong()),
+        }
+    }
+
+    async fn issue_token(&self, person: &Person, acting: Option<RoleAssignment>) -> AppResult<Issued> {
         let secret = format!("{TOKEN_PREFIX}{}", new_secret());
         let now = self.now();
         let new = NewCredential {

@@ -7,6 +7,7 @@ mod attachments;
 mod auth;
 mod calendar;
 mod error;
+mod images;
 mod people;
 mod reports;
 mod secrets;

@@ -115,6 +115,14 @@ impl App {
         Err(AppError::Internal("no free tracking number after several attempts".into()))
     }
 
+    /// Checks a draft exactly as filing would, storing nothing: a form's "check your
+    /// report" step refuses what sending would refuse.
+    pub fn check_draft(&self, actor: &Actor, draft: Draft) -> AppResult<()> {
+        let reference = self.reference();
+        file(draft, actor, TrackingNumber::from_random(0), None, &reference.ctx(self.now()))?;
+        Ok(())
+    }
+
     /// Applies an action to a report as the actor saw it at `expected_version`.
     pub async fn act(&self, actor: &Actor, id: ReportId, expected_version: i64, command: Command) -> AppResult<Report> {
         let report = self.load_visible(actor, id).await?;

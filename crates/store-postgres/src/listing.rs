@@ -2,7 +2,7 @@
 
 use aduan_domain::ids::{CategoryId, OrgId, ReportId};
 use aduan_domain::region::{RegionCode, RegionLevel};
-use aduan_domain::report::{Channel, Privacy, ReportType};
+use aduan_domain::report::{Channel, GeoPoint, Privacy, ReportType};
 use aduan_domain::status::Status;
 use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
@@ -113,6 +113,9 @@ fn push_from_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Opti
     if f.ombudsman_flagged {
         q.push(" AND r.ombudsman_flagged_at IS NOT NULL");
     }
+    if f.located {
+        q.push(" AND r.lat IS NOT NULL AND r.lon IS NOT NULL");
+    }
     if let Some(text) = f.search_text() {
         let Some(words) = search_words(text) else { return false };
         // plainto_tsquery reads no operators: every word is required, nothing is syntax.
@@ -159,6 +162,8 @@ struct SummaryRow {
     updated_at: Timestamp,
     overdue: bool,
     flagged: bool,
+    lat: Option<f64>,
+    lon: Option<f64>,
 }
 
 impl SummaryRow {
@@ -179,6 +184,10 @@ impl SummaryRow {
             updated_at: self.updated_at,
             overdue: self.overdue,
             ombudsman_flagged: self.flagged,
+            point: match (self.lat, self.lon) {
+                (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon }),
+                _ => None,
+            },
         })
     }
 }
@@ -196,7 +205,7 @@ pub async fn list(pool: &PgPool, f: &ReportFilter, page: &PageRequest) -> StoreR
     q.push(
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
          r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
-         r.ombudsman_flagged_at IS NOT NULL AS flagged",
+         r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon",
     );
     if !push_from_where(&mut q, f, page.after) {
         return Ok(Page { items: Vec::new(), next: None });

@@ -4,7 +4,7 @@ use crate::search_text::match_expression;
 use crate::time::{micros, ts};
 use aduan_domain::ids::{CategoryId, OrgId, ReportId};
 use aduan_domain::region::{RegionCode, RegionLevel};
-use aduan_domain::report::{Channel, Privacy, ReportType};
+use aduan_domain::report::{Channel, GeoPoint, Privacy, ReportType};
 use aduan_domain::status::Status;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::codec::{checked, parse};
@@ -137,6 +137,9 @@ fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option
     if f.ombudsman_flagged {
         q.push(" AND r.ombudsman_flagged_at IS NOT NULL");
     }
+    if f.located {
+        q.push(" AND r.lat IS NOT NULL AND r.lon IS NOT NULL");
+    }
     if let Some(c) = after {
         if matches!(source(f), Source::Search(_)) {
             q.push(" AND report_text.rowid < ").push_bind(c.id.0);
@@ -170,6 +173,8 @@ struct SummaryRow {
     updated_at: i64,
     overdue: bool,
     flagged: bool,
+    lat: Option<f64>,
+    lon: Option<f64>,
 }
 
 impl SummaryRow {
@@ -190,6 +195,10 @@ impl SummaryRow {
             updated_at: ts("updated_at", self.updated_at)?,
             overdue: self.overdue,
             ombudsman_flagged: self.flagged,
+            point: match (self.lat, self.lon) {
+                (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon }),
+                _ => None,
+            },
         })
     }
 }
@@ -202,7 +211,7 @@ pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> St
     q.push(
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
          r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
-         r.ombudsman_flagged_at IS NOT NULL AS flagged",
+         r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon",
     );
     if !push_from_where(&mut q, f, page.after) {
         return Ok(Page { items: Vec::new(), next: None });

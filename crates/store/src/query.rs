@@ -2,7 +2,7 @@
 
 use aduan_domain::ids::{CategoryId, OrgId, ReportId};
 use aduan_domain::region::RegionCode;
-use aduan_domain::report::{Channel, Privacy, ReportType};
+use aduan_domain::report::{Channel, GeoPoint, Privacy, ReportType};
 use aduan_domain::status::Status;
 use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
@@ -45,6 +45,8 @@ pub struct ReportFilter {
     pub overdue: bool,
     /// Only reports flagged for the Ombudsman.
     pub ombudsman_flagged: bool,
+    /// Only reports with a map point.
+    pub located: bool,
     /// Full-text search over title and description. Results of a search come most
     /// recently filed first (by id), whatever `order` says.
     pub text: Option<String>,
@@ -67,6 +69,7 @@ impl ReportFilter {
             updated_before: None,
             overdue: false,
             ombudsman_flagged: false,
+            located: false,
             text: None,
             order: SortOrder::Newest,
         }
@@ -152,4 +155,6 @@ pub struct ReportSummary {
     pub updated_at: Timestamp,
     pub overdue: bool,
     pub ombudsman_flagged: bool,
+    /// Where it happened, when the reporter placed a pin.
+    pub point: Option<GeoPoint>,
 }

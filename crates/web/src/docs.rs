@@ -10,8 +10,7 @@
 //! rest when the viewer runs, and plain HTML with the link to the document when it cannot.
 
 use axum::Router;
-use axum::extract::Path;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -56,40 +55,9 @@ const DOCS_PAGE: &str = r#"<!doctype html>
 </html>
 "#;
 
-/// One embedded file under `/assets/vendor/`.
-struct Asset {
-    name: &'static str,
-    content_type: &'static str,
-    body: &'static [u8],
-    /// The same bytes, `gzip -9n`-compressed by `scripts/vendor-assets`.
-    gzip: Option<&'static [u8]>,
-}
-
-const ASSETS: &[Asset] = &[
-    Asset {
-        name: "rapidoc-min.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/vendor/rapidoc-min.js"),
-        gzip: Some(include_bytes!("../assets/vendor/rapidoc-min.js.gz")),
-    },
-    // The bundle's header points at this file, relative to the bundle.
-    Asset {
-        name: "rapidoc-min.js.LICENSE.txt",
-        content_type: "text/plain; charset=utf-8",
-        body: include_bytes!("../assets/vendor/rapidoc-min.js.LICENSE.txt"),
-        gzip: None,
-    },
-    Asset {
-        name: "rapidoc.LICENSE.txt",
-        content_type: "text/plain; charset=utf-8",
-        body: include_bytes!("../assets/vendor/rapidoc.LICENSE.txt"),
-        gzip: None,
-    },
-];
-
-/// `GET /api/docs` and `GET /assets/vendor/{file}`; they need no state.
+/// `GET /api/docs`; it needs no state.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new().route(DOCS_PATH, get(docs_page)).route("/assets/vendor/{file}", get(vendor_asset))
+    Router::new().route(DOCS_PATH, get(docs_page))
 }
 
 async fn docs_page() -> Response {
@@ -106,88 +74,14 @@ async fn docs_page() -> Response {
         .into_response()
 }
 
-async fn vendor_asset(Path(file): Path<String>, headers: HeaderMap) -> Response {
-    let Some(asset) = ASSETS.iter().find(|a| a.name == file) else {
-        return (
-            StatusCode::NOT_FOUND,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::X_CONTENT_TYPE_OPTIONS, "nosniff")],
-            "not found\n",
-        )
-            .into_response();
-    };
-    let common = [
-        (header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
-        (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
-        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-    ];
-    match asset.gzip {
-        Some(gz) if accepts_gzip(&headers) => (
-            common,
-            [
-                (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
-                (header::VARY, HeaderValue::from_static("accept-encoding")),
-            ],
-            gz,
-        )
-            .into_response(),
-        Some(_) => (common, [(header::VARY, HeaderValue::from_static("accept-encoding"))], asset.body).into_response(),
-        None => (common, asset.body).into_response(),
-    }
-}
-
-/// Whether `accept-encoding` lets us send gzip: `gzip` (or `x-gzip`), else `*`, with a
-/// non-zero `q`.
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    let mut gzip: Option<f32> = None;
-    let mut any: Option<f32> = None;
-    for item in
-        headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(','))
-    {
-        let mut parts = item.split(';');
-        let coding = parts.next().unwrap_or_default().trim();
-        let q = parts
-            .filter_map(|p| p.split_once('='))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
-            .map_or(1.0, |(_, v)| v.trim().parse::<f32>().unwrap_or(0.0));
-        if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
-            gzip = Some(gzip.map_or(q, |g| g.max(q)));
-        } else if coding == "*" {
-            any = Some(q);
-        }
-    }
-    gzip.or(any).is_some_and(|q| q > 0.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn with(value: &'static str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
-        h
-    }
-
-    #[test]
-    fn gzip_negotiation() {
-        assert!(accepts_gzip(&with("gzip")));
-        assert!(accepts_gzip(&with("br, GZIP;q=0.5, deflate")));
-        assert!(accepts_gzip(&with("*")));
-        assert!(!accepts_gzip(&with("gzip;q=0")));
-        assert!(!accepts_gzip(&with("gzip; q=0.000")));
-        assert!(!accepts_gzip(&with("gzip;q=0, *")));
-        assert!(!accepts_gzip(&with("*;q=0")));
-        assert!(!accepts_gzip(&with("br, identity")));
-        assert!(!accepts_gzip(&HeaderMap::new()));
-    }
 
     #[test]
     fn page_and_constants_agree() {
         assert!(DOCS_PAGE.contains(&format!(r#"<script src="{VIEWER_SCRIPT}"></script>"#)));
         assert!(VIEWER_SCRIPT.ends_with(&format!("?v={RAPIDOC_VERSION}")));
         assert!(DOCS_PAGE.contains(&format!(r#"spec-url="{SPEC_URL}""#)));
-        for asset in ASSETS {
-            assert!(asset.gzip.is_none() || asset.content_type.starts_with("text/javascript"));
-        }
     }
 }

@@ -1,12 +1,15 @@
-//! Aduan's HTTP surfaces: the operational endpoints, the JSON API (`/api/v1`, with its
-//! OpenAPI document), Open311 GeoReport v2 (`/open311/v2`). Every handler parses its
+//! Aduan's HTTP surfaces: the citizen portal (HTML pages), the operational endpoints,
+//! the JSON API (`/api/v1`, with its OpenAPI document), Open311 GeoReport v2
+//! (`/open311/v2`). Every handler parses its
 //! input into domain types and calls the use cases of `aduan-service`; none decides a
 //! rule of its own.
 
-mod api;
+pub(crate) mod api;
+mod assets;
 mod client;
 pub mod docs;
 mod health;
+pub mod html;
 mod open311;
 mod problem;
 
@@ -16,12 +19,13 @@ pub use client::RateLimits;
 use aduan_service::App;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::routing::get;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -40,6 +44,11 @@ pub struct WebSettings {
     /// The address the public reaches this deployment at (`https://aduan.example.go.id`);
     /// without it, links are built from the request's Host header.
     pub public_url: Option<String>,
+    /// The map tiles' URL template (`{z}`, `{x}`, `{y}`, optionally `{s}`), fetched by
+    /// the reader's browser; its host joins the pages' image policy.
+    pub map_tile_url: String,
+    /// The attribution the tile server asks for, shown on every map.
+    pub map_attribution: String,
 }
 
 impl Default for WebSettings {
@@ -50,6 +59,8 @@ impl Default for WebSettings {
             trust_forwarded_for: false,
             jurisdiction_id: "aduan.go.id".into(),
             public_url: None,
+            map_tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            map_attribution: "© OpenStreetMap contributors".into(),
         }
     }
 }
@@ -60,12 +71,14 @@ pub struct AppState {
     pub app: Arc<App>,
     pub settings: Arc<WebSettings>,
     pub limits: Arc<RateLimits>,
+    /// The home page's counts, reused for a minute.
+    pub home_counts: Arc<html::CountsCache>,
 }
 
 impl AppState {
     pub fn new(app: Arc<App>, settings: WebSettings) -> Self {
         let limits = Arc::new(RateLimits::new(&settings));
-        AppState { app, settings: Arc::new(settings), limits }
+        AppState { app, settings: Arc::new(settings), limits, home_counts: Arc::default() }
     }
 }
 
@@ -84,12 +97,19 @@ pub fn router_with(state: AppState) -> Router {
         .merge(api::routes())
         .merge(open311::routes())
         .merge(docs::routes())
-        .fallback(problem::not_found)
+        .merge(assets::routes())
+        .merge(html::routes(&state))
+        .fallback(html::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed);
     for (name, value) in SECURITY_HEADERS {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
-    router.layer(DefaultBodyLimit::max(body_limit)).layer(TraceLayer::new_for_http()).with_state(state)
+    router
+        .layer(DefaultBodyLimit::max(body_limit))
+        // Slow phones on slow networks: pages, scripts and JSON travel compressed.
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
 }
 
 /// Headers every answer carries unless its handler set its own: nothing is sniffed,
@@ -100,6 +120,33 @@ const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
     (header::X_FRAME_OPTIONS, "DENY"),
     (header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
 ];
+
+/// The configured public address; else `scheme://host` as the client reached us: the
+/// Host header — only when it is a plain host name or address with an optional port —
+/// and the scheme of the proxy (when trusted) or https, except for a local address.
+pub(crate) fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.settings.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let forwarded = state
+        .settings
+        .trust_forwarded_for
+        .then(|| headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()))
+        .flatten()
+        .filter(|p| matches!(*p, "http" | "https"));
+    let local = ["localhost", "127.", "[::1]"].iter().any(|p| host.starts_with(p));
+    let scheme = forwarded.unwrap_or(if local { "http" } else { "https" });
+    format!("{scheme}://{host}")
+}
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
 pub async fn serve(

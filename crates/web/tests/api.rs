@@ -580,12 +580,19 @@ async fn bad_input_gets_a_problem_and_never_a_500() {
 }
 
 /// A JPEG with an EXIF segment carrying a GPS position.
+/// A real JPEG photo with an EXIF block naming a GPS position, spliced in after SOI.
 fn jpeg_with_gps() -> Vec<u8> {
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
-    jpeg.extend_from_slice(b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
-    jpeg.extend_from_slice(&[0xFF, 0xE1, 0x00, 0x16]);
-    jpeg.extend_from_slice(b"Exif\0\0GPS -0.5012 117");
-    jpeg.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x11, 0x22, 0x33, 0xFF, 0xD9]);
+    let mut photo = Vec::new();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([120, 90, 60]))
+        .write_to(&mut std::io::Cursor::new(&mut photo), image::ImageFormat::Jpeg)
+        .expect("jpeg");
+    let exif = b"Exif\0\0GPS -0.5012 117";
+    let len = u16::try_from(exif.len() + 2).expect("short");
+    let mut jpeg = photo[..2].to_vec();
+    jpeg.extend_from_slice(&[0xFF, 0xE1]);
+    jpeg.extend_from_slice(&len.to_be_bytes());
+    jpeg.extend_from_slice(exif);
+    jpeg.extend_from_slice(&photo[2..]);
     jpeg
 }
 

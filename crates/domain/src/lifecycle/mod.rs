@@ -9,7 +9,7 @@ mod apply;
 mod filing;
 mod invariants;
 
-pub use filing::{Draft, Filing, file};
+pub use filing::{Draft, Filing, MAX_ATTACHMENTS, file};
 pub use invariants::{ALLOWED_MOVES, invariant_violations};
 
 use crate::calendar::HolidayCalendar;

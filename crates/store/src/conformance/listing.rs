@@ -69,17 +69,14 @@ async fn sample(f: &Fixture) -> Sample {
         ..Verification::default()
     };
     let kutim_waste = f.act(&kutim_waste, &f.screener, Command::Verify(v), day(1)).await;
-    let jayapura_road = f
-        .file(
-            f.draft(
-                "Jalan longsor di Sentani",
-                "Jalan utama tertutup longsor sejak kemarin sore, kendaraan tidak bisa lewat.",
-                "91.03.01",
-                "pupr.jalan",
-            ),
-            t0() + Duration::hours(2),
-        )
-        .await;
+    let mut d = f.draft(
+        "Jalan longsor di Sentani",
+        "Jalan utama tertutup longsor sejak kemarin sore, kendaraan tidak bisa lewat.",
+        "91.03.01",
+        "pupr.jalan",
+    );
+    d.location.point = Some(aduan_domain::report::GeoPoint { lat: -2.5637, lon: 140.5141 });
+    let jayapura_road = f.file(d, t0() + Duration::hours(2)).await;
     let mut d = f.draft(
         "Antrean puskesmas terlalu lama",
         "Pasien menunggu lebih dari lima jam di puskesmas tanpa kejelasan.",
@@ -156,6 +153,10 @@ pub async fn lists_filter_by_every_field(store: Arc<dyn Store>) {
         set(&[&s.kutim_road, &s.kutim_waste])
     );
     assert_eq!(ids(st, &by(&|x| x.ombudsman_flagged = true)).await, set(&[&s.flagged]));
+    assert_eq!(ids(st, &by(&|x| x.located = true)).await, set(&[&s.jayapura_road]));
+    let page = st.list_reports(&by(&|x| x.located = true), &PageRequest::first(10)).await.expect("list");
+    assert_eq!(page.items[0].point, Some(aduan_domain::report::GeoPoint { lat: -2.5637, lon: 140.5141 }));
+    assert_eq!(st.count_reports(&by(&|x| x.located = true)).await.expect("count"), 1);
     // Overdue: the old road's verification ran out long ago; the job marks it.
     let old = f.store.report(s.old_road.id).await.expect("load").expect("found");
     let seq = old.active_clock(aduan_domain::deadline::ClockKind::Verification).expect("clock").seq;

@@ -3,11 +3,11 @@
 
 mod catalog;
 mod extract;
-mod input;
+pub(crate) mod input;
 mod keys;
-mod reports;
+pub(crate) mod reports;
 mod session;
-mod uploads;
+pub(crate) mod uploads;
 mod views;
 
 use crate::AppState;

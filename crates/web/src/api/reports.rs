@@ -30,7 +30,7 @@ pub const REPORT_SECRET_HEADER: &str = "x-report-secret";
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     /// Comma-separated statuses, e.g. `submitted,forwarded`.
     pub status: Option<String>,
     /// A category code; its sub-categories are included.
@@ -62,7 +62,7 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    fn filter(&self, app: &App) -> AppResult<(ReportFilter, PageRequest)> {
+    pub(crate) fn filter(&self, app: &App) -> AppResult<(ReportFilter, PageRequest)> {
         let reference = app.reference();
         let present = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         let mut f = ReportFilter::new(Scope::Public);

@@ -78,6 +78,13 @@ pub async fn download(
     let actor = reports::actor_for(app, &caller, &tracking, &headers).await?;
     let report = app.report_for(&actor, &tracking).await?;
     let (meta, bytes) = app.attachment(&actor, report.id, &key).await?;
+    Ok(attachment_response(&meta, bytes))
+}
+
+/// An attachment's bytes as a download, typed as stored (its type was read from its
+/// content on upload), never sniffed, never cached by a shared cache. Photos open in
+/// the browser; anything else is saved.
+pub(crate) fn attachment_response(meta: &aduan_domain::report::AttachmentMeta, bytes: Vec<u8>) -> Response {
     let mut response = bytes.into_response();
     let h = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&meta.content_type) {
@@ -86,8 +93,9 @@ pub async fn download(
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     let ascii: String = meta.file_name.chars().filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c)).collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
+    let disposition = if meta.content_type.starts_with("image/") { "inline" } else { "attachment" };
+    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename=\"{ascii}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(response)
+    response
 }

@@ -1,0 +1,125 @@
+//! Dates and numbers in the reader's words (UX.md): "Senin, 30 Maret 2026 pukul 16.00
+//! WITA" / "Monday, 30 March 2026 at 16:00 WITA".
+
+use super::lang::Lang;
+use aduan_domain::time::{Timestamp, Zone};
+use chrono::{Datelike, NaiveDate, Timelike};
+
+const DAYS_ID: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
+const DAYS_EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const MONTHS_ID: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "30 Maret 2026".
+pub fn date(lang: Lang, d: NaiveDate) -> String {
+    let months = if lang.is_en() { MONTHS_EN } else { MONTHS_ID };
+    format!("{} {} {}", d.day(), months[d.month0() as usize], d.year())
+}
+
+/// "Senin, 30 Maret 2026 pukul 16.00 WITA" in `zone`.
+pub fn moment(lang: Lang, at: Timestamp, zone: Zone) -> String {
+    let local = zone.local(at);
+    let day = local.date_naive();
+    let weekday = day.weekday().num_days_from_monday() as usize;
+    match lang {
+        Lang::Id => format!(
+            "{}, {} pukul {:02}.{:02} {}",
+            DAYS_ID[weekday],
+            date(lang, day),
+            local.hour(),
+            local.minute(),
+            zone.abbreviation()
+        ),
+        Lang::En => format!(
+            "{}, {} at {:02}:{:02} {}",
+            DAYS_EN[weekday],
+            date(lang, day),
+            local.hour(),
+            local.minute(),
+            zone.abbreviation()
+        ),
+    }
+}
+
+/// "30 Mar 2026" style short date of an instant, in `zone`.
+pub fn day_of(lang: Lang, at: Timestamp, zone: Zone) -> String {
+    date(lang, zone.local_date(at))
+}
+
+/// "1.234" in Indonesian, "1,234" in English.
+pub fn count(lang: Lang, n: u64) -> String {
+    let digits = n.to_string();
+    let sep = if lang.is_en() { ',' } else { '.' };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share as "87,5%" / "87.5%"; "–" when there is nothing to divide.
+pub fn percent(lang: Lang, part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "–".into();
+    }
+    let value = format!("{:.1}", part as f64 * 100.0 / whole as f64);
+    let value = if lang.is_en() { value } else { value.replace('.', ",") };
+    format!("{value}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn moments_read_in_local_time_and_words() {
+        // 08.00 UTC is 16.00 in Makassar time (UTC+8).
+        let at = chrono::Utc.with_ymd_and_hms(2026, 3, 30, 8, 0, 0).unwrap();
+        assert_eq!(moment(Lang::Id, at, Zone::Wita), "Senin, 30 Maret 2026 pukul 16.00 WITA");
+        assert_eq!(moment(Lang::En, at, Zone::Wita), "Monday, 30 March 2026 at 16:00 WITA");
+        // The same instant is already Tuesday in Jayapura (UTC+9) after 15.00 UTC.
+        let late = chrono::Utc.with_ymd_and_hms(2026, 3, 30, 15, 30, 0).unwrap();
+        assert_eq!(moment(Lang::Id, late, Zone::Wit), "Selasa, 31 Maret 2026 pukul 00.30 WIT");
+        assert_eq!(moment(Lang::Id, late, Zone::Wib), "Senin, 30 Maret 2026 pukul 22.30 WIB");
+    }
+
+    #[test]
+    fn numbers_use_the_readers_separators() {
+        assert_eq!(count(Lang::Id, 1_234_567), "1.234.567");
+        assert_eq!(count(Lang::En, 1_234_567), "1,234,567");
+        assert_eq!(count(Lang::Id, 12), "12");
+        assert_eq!(percent(Lang::Id, 7, 8), "87,5%");
+        assert_eq!(percent(Lang::En, 7, 8), "87.5%");
+        assert_eq!(percent(Lang::En, 0, 0), "–");
+    }
+}

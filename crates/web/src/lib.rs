@@ -5,7 +5,7 @@
 //! rule of its own.
 
 pub(crate) mod api;
-mod assets;
+pub mod assets;
 mod client;
 pub mod docs;
 mod health;

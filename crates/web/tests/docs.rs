@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use tower::ServiceExt;
 
 fn app() -> Router {
-    Router::new().merge(docs::routes::<()>())
+    Router::new().merge(docs::routes::<()>()).merge(aduan_web::assets::routes::<()>())
 }
 
 async fn get(uri: &str, accept_encoding: Option<&str>) -> (StatusCode, HeaderMap, Bytes) {

@@ -718,3 +718,56 @@ async fn the_language_switch_is_remembered_and_stays_on_this_site() {
     let away = b.get("/bahasa/id?ke=//penipu.example/").await;
     assert_eq!(location(&away), "/");
 }
+
+#[tokio::test]
+async fn guests_share_the_filing_limit_and_lose_nothing_to_it() {
+    let w = World::with_settings("portal-limit", WebSettings { file_per_minute: 1, ..WebSettings::default() }).await;
+    let mut b = Browser::new(&w);
+    file_as_guest(&mut b, "Jalan rusak di Sangatta", vec![]).await;
+    let form_id = b.open_form().await;
+    let mut fields = report_fields(
+        &form_id,
+        "Drainase tersumbat di Sangatta",
+        "Saluran air tersumbat sampah, air meluap ke jalan setiap hujan.",
+    );
+    fields.push(text("step", "send"));
+    let limited = b.post_multipart("/lapor", fields, true).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.text.contains("Terlalu banyak laporan") && limited.text.contains("Drainase tersumbat di Sangatta"));
+    assert!(limited.text.contains("value=\"send\""), "the check page, ready to send again");
+    let all = aduan_store::ReportFilter::new(aduan_store::Scope::All);
+    assert_eq!(w.app.count_reports(&Actor::System, all).await.expect("count"), 1);
+}
+
+#[tokio::test]
+async fn deadlines_read_in_the_reporters_local_time() {
+    let w = staffed("portal-zones").await;
+    let mut b = Browser::new(&w);
+    // Kabupaten Jayapura keeps Eastern Indonesia Time (UTC+9).
+    let form_id = b.open_form().await;
+    let mut fields = report_fields(
+        &form_id,
+        "Jalan longsor di Sentani",
+        "Jalan utama tertutup longsor sejak kemarin sore, kendaraan tidak bisa lewat.",
+    );
+    for p in fields.iter_mut() {
+        match p {
+            Part::Text("province", v) => *v = "91".into(),
+            Part::Text("regency", v) => *v = "91.03".into(),
+            Part::Text("district", v) => *v = "91.03.01".into(),
+            _ => {}
+        }
+    }
+    fields.push(text("step", "send"));
+    let sent = b.post_multipart("/lapor", fields, true).await;
+    let page = b.get(&location(&sent)).await;
+    let next = page.text.split("id=\"next-step\"").nth(1).expect("next step");
+    let next = next.split("</dd>").next().expect("dd");
+    // Filed Monday 2 March 2026; the national desk (Jakarta, WIB) has three working days,
+    // to the end of Thursday 5 March in WIB — already Friday 01.59 in Jayapura.
+    assert!(next.contains("Jumat, 6 Maret 2026 pukul 01.59 WIT"), "{next}");
+    assert!(page.text.contains("Diverifikasi paling lambat Jumat, 6 Maret 2026 pukul 01.59 WIT"));
+    b.get("/bahasa/en?ke=/").await;
+    let page = b.get(&location(&sent).replace("&baru=1", "")).await;
+    assert!(page.text.contains("Friday, 6 March 2026 at 01:59 WIT"), "English words, same local time");
+}

@@ -5,8 +5,9 @@
   document.documentElement.classList.add("has-js");
   var el = document.getElementById("map");
   if (!el || !window.L) return;
-  L.Icon.Default.imagePath = "/assets/vendor/";
-  var map = L.map(el).setView([-2.5, 118], 5);
+  // Drawn on a canvas: hundreds of points stay light, and overlapping markers are not
+  // separate tap targets (the list below the map is the accessible way to each report).
+  var map = L.map(el, { preferCanvas: true }).setView([-2.5, 118], 5);
   L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
   fetch(el.dataset.points, { headers: { Accept: "application/json" } })
     .then(function (r) { return r.ok ? r.json() : []; })
@@ -21,7 +22,9 @@
         status.textContent = p.status;
         popup.appendChild(link);
         popup.appendChild(status);
-        L.marker([p.lat, p.long], { title: p.title }).addTo(map).bindPopup(popup);
+        L.circleMarker([p.lat, p.long], { radius: 7, color: "#083b6b", weight: 2, fillColor: "#0b5394", fillOpacity: 0.8 })
+          .addTo(map)
+          .bindPopup(popup);
         bounds.push([p.lat, p.long]);
       });
       if (bounds.length) map.fitBounds(bounds, { maxZoom: 14, padding: [20, 20] });

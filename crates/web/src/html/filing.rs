@@ -193,6 +193,8 @@ struct CheckPage {
     target: String,
     date: String,
     guest: bool,
+    /// Why sending did not happen (too many reports from this address).
+    error: Option<String>,
 }
 
 /// `GET /lapor`: an empty form.
@@ -363,7 +365,18 @@ pub async fn submit(State(state): State<AppState>, v: Visitor, mut multipart: Mu
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, &v, f, errors)?));
     }
     if step == "check" {
-        return Ok(render(&check_page(&state, &v, f, &draft)));
+        return Ok(render(&check_page(&state, &v, f, &draft, None)));
+    }
+    // Guests share the API's limit on anonymous filing per address.
+    if v.person.is_none()
+        && let Err(p) = state.limits.check_filing(v.addr)
+    {
+        let wait = p.retry_after.unwrap_or(60);
+        let why = v.lang.pick(
+                format!("Terlalu banyak laporan dari alamat ini. Tunggu {wait} detik, lalu kirim lagi; isian Anda tetap tersimpan di halaman ini."),
+                format!("Too many reports from this address. Wait {wait} seconds, then send again; what you typed stays on this page."),
+            );
+        return Ok(render_with(StatusCode::TOO_MANY_REQUESTS, &check_page(&state, &v, f, &draft, Some(why))));
     }
     let key = IdempotencyKey { caller: "portal".into(), key: f.form_id.clone(), fingerprint: f.fingerprint() };
     match app.file_report_once(&actor, draft, &key).await {
@@ -603,7 +616,7 @@ async fn draft(state: &AppState, v: &Visitor, f: &ReportForm, errors: &mut Vec<F
     })
 }
 
-fn check_page(state: &AppState, v: &Visitor, f: ReportForm, draft: &Draft) -> CheckPage {
+fn check_page(state: &AppState, v: &Visitor, f: ReportForm, draft: &Draft, error: Option<String>) -> CheckPage {
     let reference = state.app.reference();
     let lang = v.lang;
     let regions = aduan_reference::regions::regions();
@@ -620,6 +633,7 @@ fn check_page(state: &AppState, v: &Visitor, f: ReportForm, draft: &Draft) -> Ch
         target,
         date: draft.incident_date.map(|d| format::date(lang, d)).unwrap_or_default(),
         guest: v.person.is_none(),
+        error,
         f,
     }
 }

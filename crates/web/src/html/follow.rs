@@ -5,9 +5,8 @@
 use super::session::Visitor;
 use super::timeline::{Entry, entries};
 use super::views::{self, status_label, zone_of};
-use super::{Chrome, PageError, PageResult, format, percent_encode, render, render_with, see_other};
+use super::{Chrome, PageError, PageResult, format, percent_encode, render, render_with, see_other, tracking_of};
 use crate::AppState;
-use crate::api::input;
 use crate::api::uploads::attachment_response;
 use aduan_domain::Refusal;
 use aduan_domain::deadline::ClockKind;
@@ -56,7 +55,9 @@ struct FollowPage {
     verify_by: Option<String>,
     answer_by: Option<String>,
     can_reply: bool,
-    reply_is_info: bool,
+    /// What a reply is now: `info` (answering a request), `answer` (to an answer, which
+    /// reopens the report) or `comment` (more detail while it is handled).
+    reply_mode: &'static str,
     can_accept: bool,
     can_rate: bool,
     can_appeal: bool,
@@ -80,7 +81,7 @@ pub async fn page(
     Path(tracking): Path<String>,
     Query(q): Query<LinkQuery>,
 ) -> PageResult {
-    let tracking = input::tracking("tracking", &tracking).map_err(PageError::from)?;
+    let tracking = tracking_of(&tracking)?;
     let kunci = q.kunci.clone().unwrap_or_default();
     let Some(actor) = reporter_actor(&state, &v, &tracking, &kunci).await? else {
         let page = NeedLinkPage {
@@ -173,7 +174,11 @@ fn follow_page(
         verify_by,
         answer_by,
         can_reply: allowed(Action::Reply),
-        reply_is_info: r.status == Status::NeedsInfo,
+        reply_mode: match r.status {
+            Status::NeedsInfo => "info",
+            Status::Responded => "answer",
+            _ => "comment",
+        },
         can_accept: allowed(Action::Accept),
         can_rate: allowed(Action::Rate),
         can_appeal: allowed(Action::Appeal),
@@ -264,7 +269,7 @@ pub async fn act(
     mut multipart: Multipart,
 ) -> PageResult {
     let app = &state.app;
-    let tracking = input::tracking("tracking", &tracking).map_err(PageError::from)?;
+    let tracking = tracking_of(&tracking)?;
     let mut fields = std::collections::HashMap::<String, String>::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     loop {
@@ -385,7 +390,7 @@ pub async fn attachment(
     Path((tracking, key)): Path<(String, String)>,
     Query(q): Query<LinkQuery>,
 ) -> PageResult {
-    let tracking = input::tracking("tracking", &tracking).map_err(PageError::from)?;
+    let tracking = tracking_of(&tracking)?;
     let kunci = q.kunci.unwrap_or_default();
     let actor = reporter_actor(&state, &v, &tracking, &kunci)
         .await?

@@ -189,6 +189,12 @@ impl IntoResponse for PageError {
 
 pub type PageResult = Result<Response, PageError>;
 
+/// The report a page's address names; a malformed number is simply not found.
+pub fn tracking_of(value: &str) -> Result<aduan_domain::tracking::TrackingNumber, PageError> {
+    aduan_domain::tracking::TrackingNumber::parse(value)
+        .map_err(|_| aduan_service::AppError::NotFound(format!("report {value}")).into())
+}
+
 /// Any address nobody answers: a page for people, a problem document for programs
 /// (the API, Open311 and the operational endpoints).
 pub async fn not_found(axum::extract::State(state): axum::extract::State<AppState>, uri: axum::http::Uri) -> Response {

@@ -7,7 +7,7 @@ use super::regions::region_choices;
 use super::session::Visitor;
 use super::timeline::{Entry, entries};
 use super::views::{self, Choice, Row, status_label, zone_of};
-use super::{Chrome, PageError, PageResult, format, percent_encode, render, render_with, see_other};
+use super::{Chrome, PageError, PageResult, format, percent_encode, render, render_with, see_other, tracking_of};
 use crate::AppState;
 use crate::api::input;
 use crate::api::reports::ListQuery;
@@ -248,7 +248,7 @@ pub async fn detail(
     Query(q): Query<DetailQuery>,
 ) -> PageResult {
     let app = &state.app;
-    let tracking = input::tracking("tracking", &tracking).map_err(PageError::from)?;
+    let tracking = tracking_of(&tracking)?;
     let view = app.find_by_tracking(&Actor::Public, &tracking).await?;
     if view.access != Access::Public {
         return Err(AppError::NotFound(format!("report {tracking}")).into());
@@ -301,7 +301,7 @@ pub async fn support(
     Form(form): Form<SupportForm>,
 ) -> PageResult {
     v.check_csrf(&form.csrf)?;
-    let tracking = input::tracking("tracking", &tracking).map_err(PageError::from)?;
+    let tracking = tracking_of(&tracking)?;
     let Some(person) = &v.person else {
         return Ok(see_other(&format!("/masuk?ke=/laporan/{tracking}")));
     };
@@ -314,7 +314,7 @@ pub async fn support(
 
 /// `GET /laporan/{tracking}/lampiran/{key}`: an attachment of a public report.
 pub async fn attachment(State(state): State<AppState>, Path((tracking, key)): Path<(String, String)>) -> PageResult {
-    let tracking = input::tracking("tracking", &tracking).map_err(PageError::from)?;
+    let tracking = tracking_of(&tracking)?;
     let report = state.app.report_for(&Actor::Public, &tracking).await?;
     let (meta, bytes) = state.app.attachment(&Actor::Public, report.id, &key).await?;
     Ok(attachment_response(&meta, bytes))

@@ -134,25 +134,27 @@ impl FromRequestParts<AppState> for Visitor {
 /// Runs around every page request: gives a new visitor a CSRF cookie, refuses form
 /// posts sent from another site, and sets the pages' security policy.
 pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    if req.method() == Method::POST && is_cross_site(req.headers()) {
-        return PageError::from(Problem::new(
+    let mut response = if req.method() == Method::POST && is_cross_site(req.headers()) {
+        PageError::from(Problem::new(
             StatusCode::FORBIDDEN,
             "cross_site",
             "forms of this site can only be sent from its own pages",
             "Formulir situs ini hanya dapat dikirim dari halamannya sendiri.",
         ))
-        .into_response();
-    }
-    let jar = CookieJar::from_headers(req.headers());
-    let existing = jar.get(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| is_token(v));
-    let fresh = existing.is_none();
-    let token = existing.unwrap_or_else(new_token);
-    req.extensions_mut().insert(CsrfToken(token.clone()));
-    let secure = is_secure(&state, req.headers());
-    let mut response = next.run(req).await;
-    if fresh && let Ok(v) = HeaderValue::from_str(&site_cookie(CSRF_COOKIE, token, secure).to_string()) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
+        .into_response()
+    } else {
+        let jar = CookieJar::from_headers(req.headers());
+        let existing = jar.get(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| is_token(v));
+        let fresh = existing.is_none();
+        let token = existing.unwrap_or_else(new_token);
+        req.extensions_mut().insert(CsrfToken(token.clone()));
+        let secure = is_secure(&state, req.headers());
+        let mut response = next.run(req).await;
+        if fresh && let Ok(v) = HeaderValue::from_str(&site_cookie(CSRF_COOKIE, token, secure).to_string()) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+        response
+    };
     let headers = response.headers_mut();
     let is_html =
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
@@ -184,18 +186,20 @@ fn tile_origin(url: &str) -> Option<String> {
     valid.then(|| format!("{scheme}://{host}"))
 }
 
-/// A form post from another site: the browser says so (`Sec-Fetch-Site`), or its
-/// `Origin` names another host than the one it was sent to.
+/// A form post from another site. A current browser says where the request comes from
+/// (`Sec-Fetch-Site`): only this origin itself ("same-origin") or the reader's own action
+/// ("none") may post. Otherwise the `Origin` header, when it names a host, must name this
+/// one. (Our pages send no referrer, so a browser's `Origin` on their forms is "null".)
 fn is_cross_site(headers: &HeaderMap) -> bool {
-    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site") {
-        return true;
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
     }
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     match (origin, host) {
-        (Some("null"), _) => true,
+        (None | Some("null"), _) => false,
         (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) != Some(host),
-        _ => false,
+        (Some(_), None) => true,
     }
 }
 
@@ -278,5 +282,11 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(is_cross_site(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-site"));
+        assert!(is_cross_site(&h), "a sibling subdomain is another site here");
+        // Chromium's form post from our own page (no referrer policy): Origin "null".
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(!is_cross_site(&h));
     }
 }

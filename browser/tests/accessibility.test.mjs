@@ -1,0 +1,119 @@
+// axe-core on every page of the portal, as a visitor sees it (the page's own CSP in
+// force): any violation of impact serious or critical fails; all are printed.
+import { test } from 'node:test';
+import {
+  setup, assert, newContext, visit, clickAndWait, fillReport, sendReport, signIn, securityTests, DEMO,
+} from '../lib/harness.mjs';
+import { scan, describe, blocking } from '../lib/axe.mjs';
+
+const guest = { name: 'Agus Tamu', email: 'agus.tamu@example.com', phone: '081200001111' };
+let answered;
+
+const env = setup(async (env) => {
+  // A report with an answer, so the reporter's page shows its reply and accept forms.
+  answered = await env.api.file();
+  await env.api.forward(answered.tracking);
+  await env.api.answer(answered.tracking, 'Perbaikan dijadwalkan minggu depan.');
+});
+
+async function check(t, page, label) {
+  const violations = await scan(page);
+  const lines = describe(label, violations);
+  if (lines.length) t.diagnostic(lines.join('\n'));
+  for (const line of lines) console.log(`# axe ${line}`);
+  const bad = blocking(violations);
+  assert.deepEqual(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target).join(', ')}`),
+    [],
+    `serious or critical axe violations on ${label}:\n${describe(label, bad).join('\n')}`,
+  );
+}
+
+/** A scan of one page, its own subtest so that each page passes or fails by itself. */
+function page(t, label, open) {
+  return t.test(label, async (t) => {
+    const context = await newContext(env);
+    const p = await context.newPage();
+    try {
+      await open(p);
+      await check(t, p, label);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+async function english(p) {
+  await clickAndWait(p, p.locator('a#lang-switch'));
+  assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+}
+
+test('public pages', async (t) => {
+  await page(t, 'home (id)', (p) => visit(p, env, '/'));
+  await page(t, 'home (en)', async (p) => {
+    await visit(p, env, '/');
+    await english(p);
+  });
+  await page(t, 'lacak', (p) => visit(p, env, '/lacak'));
+  await page(t, 'public list', (p) => visit(p, env, '/laporan'));
+  await page(t, 'public list (en)', async (p) => {
+    await visit(p, env, '/laporan');
+    await english(p);
+  });
+  await page(t, 'public detail', (p) => visit(p, env, `/laporan/${answered.tracking}`));
+  await page(t, 'map', async (p) => {
+    await visit(p, env, '/peta');
+    await p.locator('.leaflet-container').waitFor();
+  });
+  await page(t, 'login', (p) => visit(p, env, '/masuk'));
+  await page(t, 'register', (p) => visit(p, env, '/daftar'));
+});
+
+test('filing a report', async (t) => {
+  await page(t, 'report form', (p) => visit(p, env, '/lapor'));
+  await page(t, 'report form (en)', async (p) => {
+    await visit(p, env, '/lapor');
+    await english(p);
+  });
+  await page(t, 'report form with errors', async (p) => {
+    await visit(p, env, '/lapor');
+    await clickAndWait(p, p.locator('button[name=step][value=check]'));
+    await p.locator('.error-summary').waitFor();
+  });
+  await page(t, 'check page', async (p) => {
+    await visit(p, env, '/lapor');
+    await fillReport(p, { js: true, title: 'Saluran air tersumbat', description: 'Saluran air di gang depan masjid tersumbat sampah sejak sepekan.', guest });
+    await clickAndWait(p, p.locator('button[name=step][value=check]'));
+  });
+  await page(t, 'confirmation', async (p) => {
+    await visit(p, env, '/lapor');
+    await fillReport(p, { js: true, title: 'Saluran air tersumbat lagi', description: 'Saluran air di gang depan masjid tersumbat sampah sejak sepekan.', guest });
+    await clickAndWait(p, p.locator('button[name=step][value=check]'));
+    await sendReport(p);
+  });
+});
+
+test("reporter's pages", async (t) => {
+  await page(t, 'follow page with reply and accept forms', (p) => {
+    const link = new URL(answered.privateLink, env.base);
+    return visit(p, env, link.pathname + link.search);
+  });
+  await page(t, 'follow page with the rating form', async (p) => {
+    const closed = await env.api.file();
+    await env.api.forward(closed.tracking);
+    await env.api.answer(closed.tracking, 'Sudah selesai diperbaiki.');
+    await env.api.act(closed.tracking, closed, { action: 'accept' });
+    const link = new URL(closed.privateLink, env.base);
+    await visit(p, env, link.pathname + link.search);
+  });
+  await page(t, 'my reports', async (p) => {
+    await signIn(p, env, DEMO.citizen);
+    await visit(p, env, '/laporan-saya');
+  });
+  await page(t, 'public detail, signed in (support form)', async (p) => {
+    await signIn(p, env, DEMO.citizen);
+    await visit(p, env, `/laporan/${answered.tracking}`);
+  });
+});
+
+securityTests();

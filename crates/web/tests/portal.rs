@@ -771,3 +771,48 @@ async fn deadlines_read_in_the_reporters_local_time() {
     let page = b.get(&location(&sent).replace("&baru=1", "")).await;
     assert!(page.text.contains("Friday, 6 March 2026 at 01:59 WIT"), "English words, same local time");
 }
+
+#[tokio::test]
+async fn bad_files_are_refused_at_their_field_and_nothing_else_is_lost() {
+    let w = staffed("portal-files").await;
+    let mut b = Browser::new(&w);
+    let form_id = b.open_form().await;
+    let mut fields = report_fields(
+        &form_id,
+        "Jalan rusak di Sangatta",
+        "Jalan berlubang besar di depan sekolah sejak dua bulan lalu.",
+    );
+    // A web page named like a photo, a "photo" that does not decode, one real photo, and
+    // one photo too large for the limit (256 KB in these tests).
+    fields.push(Part::File("attachments", "foto.jpg", b"<html><script>alert(1)</script></html>".to_vec()));
+    fields.push(Part::File("attachments", "rusak.png", png()[..40].to_vec()));
+    fields.push(Part::File("attachments", "jalan.png", png()));
+    let mut big = png();
+    big.extend(std::iter::repeat_n(0u8, 300 * 1024));
+    fields.push(Part::File("attachments", "besar.png", big));
+    fields.push(text("step", "check"));
+    let back = b.post_multipart("/lapor", fields, true).await;
+    assert_eq!(back.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", back.text);
+    assert!(back.text.contains("foto.jpg tidak diterima"), "the mislabelled file is named");
+    assert!(back.text.contains("rusak.png tidak dapat dibaca sebagai foto"));
+    assert!(back.text.contains("besar.png terlalu besar"));
+    assert_eq!(back.text.matches("class=\"kept-attachment\"").count(), 1, "only the real photo is kept");
+    assert!(back.text.contains("value=\"Jalan rusak di Sangatta\""), "the title is kept");
+    let stored = std::fs::read_dir(w.dir.join("attachments")).expect("dir").count();
+    assert_eq!(stored, 2, "the one photo and its metadata, nothing else");
+
+    // A form larger than any allowed set of files is refused as a whole, with a page that
+    // says what to do.
+    let form_id = b.open_form().await;
+    let mut fields = report_fields(
+        &form_id,
+        "Jalan rusak di Sangatta",
+        "Jalan berlubang besar di depan sekolah sejak dua bulan lalu.",
+    );
+    fields.push(Part::File("attachments", "video.mp4", vec![0u8; 3 * 1024 * 1024]));
+    fields.push(text("step", "check"));
+    let huge = b.post_multipart("/lapor", fields, true).await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(huge.text.contains("terlalu besar") && huge.text.contains("<html lang=\"id\">"));
+    assert_eq!(std::fs::read_dir(w.dir.join("attachments")).expect("dir").count(), 2);
+}

@@ -279,18 +279,18 @@ pub async fn submit(State(state): State<AppState>, v: Visitor, mut multipart: Mu
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) => return Err(form_unreadable(&e.body_text())),
+            Err(e) => return Err(form_unreadable(&e)),
         };
         let name = field.name().unwrap_or_default().to_string();
         if name == "attachments" {
             let file_name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|e| form_unreadable(&e.body_text()))?;
+            let bytes = field.bytes().await.map_err(|e| form_unreadable(&e))?;
             if !bytes.is_empty() {
                 files.push(FilePart { name: file_name, bytes: bytes.to_vec() });
             }
             continue;
         }
-        let value = field.text().await.map_err(|e| form_unreadable(&e.body_text()))?;
+        let value = field.text().await.map_err(|e| form_unreadable(&e))?;
         match name.as_str() {
             "csrf" => csrf = value,
             "step" => step = value,
@@ -402,11 +402,26 @@ fn status_for(errors: &[FieldError]) -> StatusCode {
     if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY }
 }
 
-fn form_unreadable(why: &str) -> PageError {
+/// A form that could not be read to its end. Too large is the likely reason; the browser
+/// still holds what was typed when the reader goes back.
+fn form_unreadable(e: &axum::extract::multipart::MultipartError) -> PageError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return PageError::from(crate::problem::Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "the form with its files is too large ({}); go back, attach fewer or smaller files and send again — what you typed is still there",
+                e.body_text()
+            ),
+            format!(
+                "Formulir beserta lampirannya terlalu besar. Kembali ke halaman sebelumnya, lampirkan berkas yang lebih sedikit atau lebih kecil (paling banyak {MAX_ATTACHMENTS}), lalu kirim lagi; isian Anda masih ada."
+            ),
+        ));
+    }
     PageError::from(crate::problem::Problem::new(
         StatusCode::BAD_REQUEST,
         "bad_request",
-        format!("the form could not be read: {why}"),
+        format!("the form could not be read: {}", e.body_text()),
         "Formulir tidak dapat dibaca. Kembali, lalu kirim lagi.",
     ))
 }
@@ -425,6 +440,11 @@ fn upload_error(v: &Visitor, name: &str, state: &AppState, e: AppError) -> Field
             format!(
                 "{name} is not accepted. Send photos (JPEG, PNG, WebP), PDF, or short video (MP4, MOV, WebM, 3GP)."
             ),
+        ),
+        // The content claims to be a photo but does not decode.
+        AppError::Refused(aduan_domain::Refusal::Invalid { field, .. }) if field == "file" => v.lang.pick(
+            format!("{name} tidak dapat dibaca sebagai foto. Kirim ulang fotonya, atau pilih berkas lain."),
+            format!("{name} cannot be read as a photo. Send the photo again, or choose another file."),
         ),
         AppError::Refused(r) => v.lang.pick(
             format!("{name} tidak dapat dilampirkan: {}", r.message_id()),

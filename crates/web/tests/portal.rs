@@ -668,6 +668,7 @@ async fn the_public_sees_public_reports_without_their_reporters() {
     let detail = b.get(&format!("/laporan/{open}")).await;
     assert_eq!(detail.status, StatusCode::OK);
     assert!(detail.text.contains("<dd id=\"reporter\">Pelapor</dd>"));
+    assert!(detail.text.contains("Diproses oleh Dinas Pekerjaan Umum"), "who holds it: the unit");
     assert!(detail.text.contains("Jalan sudah ditambal"), "the answer is public");
     for personal in ["Siti Rahma", "siti@contoh.id", "081234567890"] {
         assert!(!detail.text.contains(personal), "{personal} on the public page");

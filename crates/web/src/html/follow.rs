@@ -135,7 +135,7 @@ fn follow_page(
     let lang = v.lang;
     let r = &view.report;
     let zone = zone_of(r.location.region.as_ref());
-    let holder = holder(&reference, r);
+    let holder = views::holder(&reference, r);
     let due = current_deadline(r).map(|d| format::moment(lang, d, zone));
     let tracking = r.tracking.to_string();
     let link_query = if kunci.is_empty() { String::new() } else { format!("?kunci={}", percent_encode(kunci)) };
@@ -188,15 +188,6 @@ fn follow_page(
             .map(|g| (g.stars, g.comment.as_ref().map(|c| c.as_str().to_string()).unwrap_or_default())),
         action_error,
         tracking,
-    }
-}
-
-/// Who holds the report now, in words: its units, else its instansi.
-fn holder(reference: &aduan_service::Reference, r: &Report) -> Option<String> {
-    let units: Vec<String> = r.units.iter().map(|u| views::org_name(reference, u.unit)).collect();
-    match (r.status, units.is_empty()) {
-        (Status::InProgress, false) => Some(units.join(", ")),
-        _ => r.instansi.map(|i| views::org_name(reference, i)),
     }
 }
 

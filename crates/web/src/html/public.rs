@@ -257,7 +257,7 @@ pub async fn detail(
     let lang = v.lang;
     let r = &view.report;
     let zone = zone_of(r.location.region.as_ref());
-    let holder = r.instansi.map(|i| views::org_name(&reference, i));
+    let holder = views::holder(&reference, r);
     let base = format!("/laporan/{tracking}");
     let page = DetailPage {
         c: v.chrome(r.title.as_str(), "laporan"),
@@ -271,7 +271,7 @@ pub async fn detail(
         reporter: view.reporter_name.clone(),
         place: r.location.region.as_ref().map(|c| aduan_reference::regions::regions().describe(c)).unwrap_or_default(),
         category: views::category_name(lang, &reference, r.category),
-        instansi: holder.unwrap_or_default(),
+        instansi: r.instansi.map(|i| views::org_name(&reference, i)).unwrap_or_default(),
         submitted: format::moment(lang, r.submitted_at, zone),
         support_count: r.support_count,
         attachments: r

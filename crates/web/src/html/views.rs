@@ -133,6 +133,15 @@ pub fn instansi_choices(reference: &Reference, region: Option<&RegionCode>, curr
     choices
 }
 
+/// Who holds the report now, in words: its units, else its instansi.
+pub fn holder(reference: &Reference, r: &aduan_domain::report::Report) -> Option<String> {
+    let units: Vec<String> = r.units.iter().map(|u| org_name(reference, u.unit)).collect();
+    match (r.status, units.is_empty()) {
+        (Status::InProgress, false) => Some(units.join(", ")),
+        _ => r.instansi.map(|i| org_name(reference, i)),
+    }
+}
+
 /// The name of an organisation by id, for a page.
 pub fn org_name(reference: &Reference, id: OrgId) -> String {
     reference.orgs.name_of(id).to_string()

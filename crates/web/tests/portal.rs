@@ -817,3 +817,23 @@ async fn bad_files_are_refused_at_their_field_and_nothing_else_is_lost() {
     assert!(huge.text.contains("terlalu besar") && huge.text.contains("<html lang=\"id\">"));
     assert_eq!(std::fs::read_dir(w.dir.join("attachments")).expect("dir").count(), 2);
 }
+
+#[tokio::test]
+async fn enter_in_a_text_field_moves_on_to_the_check_page() {
+    let w = staffed("portal-enter").await;
+    let mut b = Browser::new(&w);
+    let form_id = b.open_form().await;
+    let page = b.get("/lapor").await;
+    // The form's first submit button is the one Enter presses.
+    let first = page.text.split("<form id=\"report-form\"").nth(1).expect("form");
+    let first = first.split("type=\"submit\"").nth(1).expect("a button");
+    assert!(first.starts_with(" name=\"step\" value=\"next\""), "{}", &first[..80]);
+    let mut fields = report_fields(
+        &form_id,
+        "Jalan rusak di Sangatta",
+        "Jalan berlubang besar di depan sekolah sejak dua bulan lalu.",
+    );
+    fields.push(text("step", "next"));
+    let check = b.post_multipart("/lapor", fields, true).await;
+    assert!(check.text.contains("Periksa laporan Anda"));
+}

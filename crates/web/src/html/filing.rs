@@ -351,6 +351,10 @@ pub async fn submit(State(state): State<AppState>, v: Visitor, mut multipart: Mu
         }
     }
     let actor = v.citizen();
+    // "next" is the form's hidden first button, which Enter in a text field presses.
+    if step == "next" {
+        step = "check".into();
+    }
     match step.as_str() {
         "check" | "send" => {}
         // "region" (the no-JS cascade) and "edit" (back from the check page).

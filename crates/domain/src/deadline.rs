@@ -255,6 +255,36 @@ pub fn compute_due(start: Timestamp, limit: Limit, zone: Zone, calendar: &Holida
     }
 }
 
+/// How a running deadline stands, for the badge beside a report in a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    OnTime,
+    /// Due by the end of the next working day.
+    DueSoon,
+    Overdue,
+}
+
+impl Standing {
+    /// Where a deadline due at `due` stands at `now`, counted in the holder's `zone`.
+    pub fn of(due: Timestamp, now: Timestamp, zone: Zone, calendar: &HolidayCalendar) -> Standing {
+        if now > due {
+            Standing::Overdue
+        } else if calendar.add_working_days(now, 1, zone).0 >= due {
+            Standing::DueSoon
+        } else {
+            Standing::OnTime
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::OnTime => "on_time",
+            Standing::DueSoon => "due_soon",
+            Standing::Overdue => "overdue",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,5 +342,17 @@ mod tests {
         let start = Utc.with_ymd_and_hms(2026, 1, 1, 2, 0, 0).unwrap();
         let d = Deadline::start(0, ClockKind::Ombudsman, OrgId(1), Zone::Wit, Limit::CalendarDays(60), start, &cal);
         assert_eq!(d.due_at, Zone::Wit.end_of_day(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()));
+    }
+
+    #[test]
+    fn standing_counts_the_next_working_day_across_a_weekend() {
+        let cal = HolidayCalendar::new();
+        // Friday 6 March 2026 10:00 WITA; due the end of Monday 9 March (WITA).
+        let now = Utc.with_ymd_and_hms(2026, 3, 6, 2, 0, 0).unwrap();
+        let monday_end = Zone::Wita.end_of_day(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap());
+        let tuesday_end = Zone::Wita.end_of_day(NaiveDate::from_ymd_opt(2026, 3, 10).unwrap());
+        assert_eq!(Standing::of(monday_end, now, Zone::Wita, &cal), Standing::DueSoon);
+        assert_eq!(Standing::of(tuesday_end, now, Zone::Wita, &cal), Standing::OnTime);
+        assert_eq!(Standing::of(now - chrono::Duration::seconds(1), now, Zone::Wita, &cal), Standing::Overdue);
     }
 }

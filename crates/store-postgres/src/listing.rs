@@ -4,7 +4,7 @@ use aduan_domain::ids::{CategoryId, OrgId, ReportId};
 use aduan_domain::region::{RegionCode, RegionLevel};
 use aduan_domain::report::{Channel, GeoPoint, Privacy, ReportType};
 use aduan_domain::status::Status;
-use aduan_domain::time::Timestamp;
+use aduan_domain::time::{Timestamp, Zone};
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::codec::{checked, parse};
 use aduan_store::{Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
@@ -15,6 +15,16 @@ fn overdue(alias: &str) -> String {
     format!(
         "EXISTS (SELECT 1 FROM deadlines d WHERE d.report_id = {alias}.id AND d.state = 'running' \
          AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion'))"
+    )
+}
+
+/// The earliest running staff deadline of the report (alias `alias`); far in the future
+/// when none runs ([`aduan_store::NO_DEADLINE_MICROS`]), so that such reports come last
+/// in deadline order.
+fn due(alias: &str) -> String {
+    format!(
+        "COALESCE((SELECT MIN(d.due_at) FROM deadlines d WHERE d.report_id = {alias}.id AND d.state = 'running' \
+         AND d.clock IN ('verification', 'follow_up')), '9999-12-31 23:59:59+00'::timestamptz)"
     )
 }
 
@@ -134,11 +144,12 @@ fn push_from_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Opti
             q.push(" AND r.id < ").push_bind(c.id.0);
             return true;
         }
-        let op = match f.order {
-            SortOrder::Newest => " < ",
-            SortOrder::Oldest => " > ",
+        let (key, op) = match f.order {
+            SortOrder::Newest => ("r.submitted_at".to_string(), " < "),
+            SortOrder::Oldest => ("r.submitted_at".to_string(), " > "),
+            SortOrder::Deadline => (due("r"), " > "),
         };
-        q.push(" AND (r.submitted_at, r.id)").push(op).push("(").push_bind(c.submitted_at);
+        q.push(" AND (").push(key).push(", r.id)").push(op).push("(").push_bind(c.at);
         q.push(", ").push_bind(c.id.0).push(")");
     }
     true
@@ -164,6 +175,8 @@ struct SummaryRow {
     flagged: bool,
     lat: Option<f64>,
     lon: Option<f64>,
+    due_at: Timestamp,
+    due_zone: Option<String>,
 }
 
 impl SummaryRow {
@@ -188,6 +201,12 @@ impl SummaryRow {
                 (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon }),
                 _ => None,
             },
+            due: match self.due_zone {
+                Some(zone) if self.due_at.timestamp_micros() < aduan_store::NO_DEADLINE_MICROS => {
+                    Some((self.due_at, checked("zone", zone.parse::<Zone>())?))
+                }
+                _ => None,
+            },
         })
     }
 }
@@ -201,12 +220,17 @@ pub async fn list(pool: &PgPool, f: &ReportFilter, page: &PageRequest) -> StoreR
     // The page is chosen first; whether each of its rows is overdue is asked after, for
     // those rows only, through LATERAL … LIMIT 1: as a plain EXISTS the planner may hash
     // every overdue clock of the country to answer for twenty rows.
-    let mut q = QueryBuilder::<Postgres>::new("SELECT l.*, o.x IS NOT NULL AS overdue FROM (");
+    let mut q = QueryBuilder::<Postgres>::new(
+        "SELECT l.*, o.x IS NOT NULL AS overdue, (SELECT d.zone FROM deadlines d WHERE d.report_id = l.id \
+         AND d.state = 'running' AND d.clock IN ('verification', 'follow_up') ORDER BY d.due_at LIMIT 1) AS due_zone \
+         FROM (",
+    );
     q.push(
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
          r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
-         r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon",
+         r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, ",
     );
+    q.push(due("r")).push(" AS due_at");
     if !push_from_where(&mut q, f, page.after) {
         return Ok(Page { items: Vec::new(), next: None });
     }
@@ -216,6 +240,7 @@ pub async fn list(pool: &PgPool, f: &ReportFilter, page: &PageRequest) -> StoreR
         (true, _) => " ORDER BY r.id DESC",
         (false, SortOrder::Newest) => " ORDER BY r.submitted_at DESC, r.id DESC",
         (false, SortOrder::Oldest) => " ORDER BY r.submitted_at ASC, r.id ASC",
+        (false, SortOrder::Deadline) => " ORDER BY due_at ASC, r.id ASC",
     });
     // One row more than asked tells whether there is a next page.
     q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
@@ -227,12 +252,13 @@ pub async fn list(pool: &PgPool, f: &ReportFilter, page: &PageRequest) -> StoreR
         (true, _) => " ORDER BY l.id DESC",
         (false, SortOrder::Newest) => " ORDER BY l.submitted_at DESC, l.id DESC",
         (false, SortOrder::Oldest) => " ORDER BY l.submitted_at ASC, l.id ASC",
+        (false, SortOrder::Deadline) => " ORDER BY l.due_at ASC, l.id ASC",
     });
     let rows: Vec<SummaryRow> = q.build_query_as().persistent(false).fetch_all(pool).await?;
     let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
     let next = if items.len() > limit as usize {
         items.truncate(limit as usize);
-        items.last().map(|s| Cursor { submitted_at: s.submitted_at, id: s.id })
+        items.last().map(|s| Cursor::after(f.order, s))
     } else {
         None
     };

@@ -6,6 +6,7 @@ use aduan_domain::ids::{CategoryId, OrgId, ReportId};
 use aduan_domain::region::{RegionCode, RegionLevel};
 use aduan_domain::report::{Channel, GeoPoint, Privacy, ReportType};
 use aduan_domain::status::Status;
+use aduan_domain::time::Zone;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::codec::{checked, parse};
 use aduan_store::{Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
@@ -18,6 +19,26 @@ fn overdue(alias: &str) -> String {
          AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion'))"
     )
 }
+
+/// The earliest running staff deadline of the report (alias `alias`), as micros; far in
+/// the future when none runs, so that such reports come last in deadline order.
+fn due(alias: &str) -> String {
+    format!(
+        "COALESCE((SELECT MIN(d.due_at) FROM deadlines d WHERE d.report_id = {alias}.id AND d.state = 'running' \
+         AND d.clock IN ('verification', 'follow_up')), {NO_DEADLINE})"
+    )
+}
+
+/// The zone of that deadline.
+fn due_zone(alias: &str) -> String {
+    format!(
+        "(SELECT d.zone FROM deadlines d WHERE d.report_id = {alias}.id AND d.state = 'running' \
+         AND d.clock IN ('verification', 'follow_up') ORDER BY d.due_at LIMIT 1)"
+    )
+}
+
+/// Later than any deadline, as stored.
+const NO_DEADLINE: i64 = aduan_store::NO_DEADLINE_MICROS;
 
 /// How a list is read: from the reports in submission order, or — for a search — from
 /// the full-text index in id order, so that a common word stops after one page instead of
@@ -145,11 +166,12 @@ fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option
             q.push(" AND report_text.rowid < ").push_bind(c.id.0);
             return true;
         }
-        let op = match f.order {
-            SortOrder::Newest => " < ",
-            SortOrder::Oldest => " > ",
+        let (key, op) = match f.order {
+            SortOrder::Newest => ("r.submitted_at".to_string(), " < "),
+            SortOrder::Oldest => ("r.submitted_at".to_string(), " > "),
+            SortOrder::Deadline => (due("r"), " > "),
         };
-        q.push(" AND (r.submitted_at, r.id)").push(op).push("(").push_bind(micros(c.submitted_at));
+        q.push(" AND (").push(key).push(", r.id)").push(op).push("(").push_bind(micros(c.at));
         q.push(", ").push_bind(c.id.0).push(")");
     }
     true
@@ -175,6 +197,8 @@ struct SummaryRow {
     flagged: bool,
     lat: Option<f64>,
     lon: Option<f64>,
+    due_at: i64,
+    due_zone: Option<String>,
 }
 
 impl SummaryRow {
@@ -199,6 +223,12 @@ impl SummaryRow {
                 (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon }),
                 _ => None,
             },
+            due: match self.due_zone {
+                Some(zone) if self.due_at != NO_DEADLINE => {
+                    Some((ts("due_at", self.due_at)?, checked("zone", zone.parse::<Zone>())?))
+                }
+                _ => None,
+            },
         })
     }
 }
@@ -207,12 +237,17 @@ pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> St
     let limit = page.limit();
     // The page is chosen first; whether each of its rows is overdue is asked after, for
     // those rows only.
-    let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT l.*, {} AS overdue FROM (", overdue("l")));
+    let mut q = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT l.*, {} AS overdue, {} AS due_zone FROM (",
+        overdue("l"),
+        due_zone("l")
+    ));
     q.push(
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
          r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
-         r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon",
+         r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, ",
     );
+    q.push(due("r")).push(" AS due_at");
     if !push_from_where(&mut q, f, page.after) {
         return Ok(Page { items: Vec::new(), next: None });
     }
@@ -221,18 +256,20 @@ pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> St
         (true, _) => " ORDER BY report_text.rowid DESC",
         (false, SortOrder::Newest) => " ORDER BY r.submitted_at DESC, r.id DESC",
         (false, SortOrder::Oldest) => " ORDER BY r.submitted_at ASC, r.id ASC",
+        (false, SortOrder::Deadline) => " ORDER BY due_at ASC, r.id ASC",
     });
     q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
     q.push(match (search, f.order) {
         (true, _) => ") l ORDER BY l.id DESC",
         (false, SortOrder::Newest) => ") l ORDER BY l.submitted_at DESC, l.id DESC",
         (false, SortOrder::Oldest) => ") l ORDER BY l.submitted_at ASC, l.id ASC",
+        (false, SortOrder::Deadline) => ") l ORDER BY l.due_at ASC, l.id ASC",
     });
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
     let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
     let next = if items.len() > limit as usize {
         items.truncate(limit as usize);
-        items.last().map(|s| Cursor { submitted_at: s.submitted_at, id: s.id })
+        items.last().map(|s| Cursor::after(f.order, s))
     } else {
         None
     };

@@ -18,4 +18,4 @@ pub mod conformance;
 
 pub use error::{StoreError, StoreResult};
 pub use port::{IdempotencyKey, ImportedReport, Store};
-pub use query::{Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder};
+pub use query::{Cursor, NO_DEADLINE_MICROS, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder};

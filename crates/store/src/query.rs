@@ -4,7 +4,7 @@ use aduan_domain::ids::{CategoryId, OrgId, ReportId};
 use aduan_domain::region::RegionCode;
 use aduan_domain::report::{Channel, GeoPoint, Privacy, ReportType};
 use aduan_domain::status::Status;
-use aduan_domain::time::Timestamp;
+use aduan_domain::time::{Timestamp, Zone};
 use aduan_domain::tracking::TrackingNumber;
 use serde::{Deserialize, Serialize};
 
@@ -18,8 +18,10 @@ pub enum SortOrder {
     /// Newest submission first.
     #[default]
     Newest,
-    /// Oldest submission first (a queue).
+    /// Oldest submission first.
     Oldest,
+    /// Earliest running staff deadline first (a work queue); reports without one last.
+    Deadline,
 }
 
 /// Filters combine with AND; an empty list means "any".
@@ -95,20 +97,36 @@ impl ReportFilter {
 /// A position in a list: the last row of the previous page. Searches page by `id` alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
-    pub submitted_at: Timestamp,
+    /// The sort key's time: the submission, or in [`SortOrder::Deadline`] the deadline.
+    pub at: Timestamp,
     pub id: ReportId,
 }
 
+/// Where a list without a running deadline sorts in [`SortOrder::Deadline`]: the end of
+/// year 9999, later than any deadline.
+pub const NO_DEADLINE_MICROS: i64 = 253_402_300_799_000_000;
+
 impl Cursor {
+    /// The cursor for the page after this row, in this order.
+    pub fn after(order: SortOrder, row: &ReportSummary) -> Cursor {
+        let at = match (order, row.due) {
+            (SortOrder::Deadline, Some((due, _))) => due,
+            (SortOrder::Deadline, None) => chrono::DateTime::from_timestamp_micros(NO_DEADLINE_MICROS)
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+            _ => row.submitted_at,
+        };
+        Cursor { at, id: row.id }
+    }
+
     /// An opaque token for URLs: `<micros>.<id>`.
     pub fn encode(&self) -> String {
-        format!("{}.{}", self.submitted_at.timestamp_micros(), self.id.0)
+        format!("{}.{}", self.at.timestamp_micros(), self.id.0)
     }
 
     pub fn decode(s: &str) -> Option<Cursor> {
         let (t, id) = s.split_once('.')?;
-        let submitted_at = chrono::DateTime::from_timestamp_micros(t.parse().ok()?)?;
-        Some(Cursor { submitted_at, id: ReportId(id.parse().ok()?) })
+        let at = chrono::DateTime::from_timestamp_micros(t.parse().ok()?)?;
+        Some(Cursor { at, id: ReportId(id.parse().ok()?) })
     }
 }
 
@@ -157,4 +175,7 @@ pub struct ReportSummary {
     pub ombudsman_flagged: bool,
     /// Where it happened, when the reporter placed a pin.
     pub point: Option<GeoPoint>,
+    /// The earliest running staff deadline (verification or follow-up), in the time
+    /// zone of the organisation holding it.
+    pub due: Option<(Timestamp, Zone)>,
 }

@@ -186,7 +186,9 @@ pub async fn pagination_is_stable_while_reports_arrive(store: Arc<dyn Store>) {
         let at = t0() + Duration::minutes(i / 3);
         filed.push(f.file_road(&format!("Jalan rusak nomor {i}"), at).await.id);
     }
-    for order in [SortOrder::Newest, SortOrder::Oldest] {
+    // Filed the same day, the reports share a deadline: in deadline order too the id
+    // breaks the tie, and later arrivals (due later) come after.
+    for order in [SortOrder::Newest, SortOrder::Oldest, SortOrder::Deadline] {
         let mut filter = ReportFilter::new(Scope::All);
         filter.order = order;
         let mut seen = Vec::new();
@@ -214,14 +216,14 @@ pub async fn pagination_is_stable_while_reports_arrive(store: Arc<dyn Store>) {
         let mut sorted = seen.clone();
         match order {
             SortOrder::Newest => sorted.sort_by(|a, b| b.cmp(a)),
-            SortOrder::Oldest => sorted.sort(),
+            SortOrder::Oldest | SortOrder::Deadline => sorted.sort(),
         }
         let firsts: Vec<_> = seen.iter().filter(|id| filed.contains(id)).copied().collect();
         let expected: Vec<_> = sorted.iter().filter(|id| filed.contains(id)).copied().collect();
         assert_eq!(firsts, expected, "{order:?} order with ties broken by id");
     }
     assert_eq!(crate::Cursor::decode("garbage"), None);
-    let c = crate::Cursor { submitted_at: t0(), id: ReportId(42) };
+    let c = crate::Cursor { at: t0(), id: ReportId(42) };
     assert_eq!(crate::Cursor::decode(&c.encode()), Some(c));
 }
 
@@ -356,4 +358,45 @@ pub async fn search_pages_are_stable_newest_filed_first(store: Arc<dyn Store>) {
     expected.sort_by(|a, b| b.cmp(a));
     assert_eq!(seen, expected, "every match once, most recently filed first, newcomers not mixed in");
     assert_eq!(f.store.count_reports(&filter).await.expect("count"), 18);
+}
+
+/// A work queue comes earliest running deadline first, page after page; reports with no
+/// running staff deadline come last, and each row carries its deadline and zone.
+pub async fn queues_come_in_deadline_order(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let monday = f.file_road("Jalan rusak di Sangatta Utara", t0()).await;
+    let monday_later = f.file_road("Jalan berlubang di Sangatta Selatan", t0() + Duration::hours(1)).await;
+    let sunday = f.file_road("Jembatan retak di Bengalon", t0() - Duration::days(1)).await;
+    let verified = f.file_road("Jalan longsor di Rantau Pulung", t0() - Duration::days(2)).await;
+    let verified = f.act(&verified, &f.screener, f.verify_to("KAB-64.08"), day(1)).await;
+    let archived = f.file_road("Promo pinjaman cepat cair", t0() - Duration::days(3)).await;
+    let archived = f
+        .act(
+            &archived,
+            &f.screener,
+            Command::Archive { reason: aduan_domain::report::ArchiveReason::Spam, note: None },
+            day(0),
+        )
+        .await;
+    let mut filter = ReportFilter::new(Scope::All);
+    filter.order = SortOrder::Deadline;
+    let mut order = Vec::new();
+    let mut rows: Vec<ReportSummary> = Vec::new();
+    let mut page = PageRequest::first(1);
+    loop {
+        let p = store.list_reports(&filter, &page).await.expect("list");
+        order.extend(p.items.iter().map(|s| s.id));
+        rows.extend(p.items);
+        match p.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(order, vec![sunday.id, monday.id, monday_later.id, verified.id, archived.id]);
+    let due = |r: &Report, clock| r.active_clock(clock).map(|d| (d.due_at, d.zone));
+    use aduan_domain::deadline::ClockKind;
+    assert_eq!(rows[1].due, due(&monday, ClockKind::Verification));
+    assert_eq!(rows[3].due, due(&verified, ClockKind::FollowUp));
+    assert!(rows[1].due.is_some() && rows[3].due.is_some());
+    assert_eq!(rows[4].due, None, "an archived report has no running deadline");
 }

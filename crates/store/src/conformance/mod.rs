@@ -53,6 +53,7 @@ macro_rules! conformance_tests {
             concurrent_filings_are_kept_and_a_bad_one_refused_alone,
             lists_filter_by_last_change,
             public_events_between_respect_scope_and_privacy,
+            queues_come_in_deadline_order,
         ]);
     };
     (@each $fresh:path, [$($name:ident),* $(,)?]) => {

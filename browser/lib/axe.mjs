@@ -3,7 +3,7 @@
 // needs no bypassCSP and sees the page exactly as a visitor gets it.
 
 import { readFileSync } from 'node:fs';
-import { AXE_PATH } from './harness.mjs';
+import { AXE_PATH, assert } from './harness.mjs';
 
 const AXE_SOURCE = readFileSync(AXE_PATH, 'utf8');
 const BLOCKING = new Set(['serious', 'critical']);
@@ -41,4 +41,21 @@ export function describe(label, violations) {
 
 export function blocking(violations) {
   return violations.filter((v) => BLOCKING.has(v.impact));
+}
+
+/**
+ * Scans the page and fails on any serious or critical violation; every violation is
+ * printed (and attached to the test `t` as a diagnostic).
+ */
+export async function expectAccessible(t, page, label) {
+  const violations = await scan(page);
+  const lines = describe(label, violations);
+  if (lines.length) t.diagnostic(lines.join('\n'));
+  for (const line of lines) console.log(`# axe ${line}`);
+  const bad = blocking(violations);
+  assert.deepEqual(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target).join(', ')}`),
+    [],
+    `serious or critical axe violations on ${label}:\n${describe(label, bad).join('\n')}`,
+  );
 }

@@ -474,3 +474,105 @@ export class Api {
     return this.act(tracking, DEMO.officer, { action: 'respond', answer, text });
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// The staff workspace (/staf).
+
+/** The demo staff accounts of every desk, beside DEMO's four. */
+export const STAFF = {
+  screener: DEMO.screener,
+  coordinator: DEMO.coordinator,
+  officer: DEMO.officer,
+  supervisor: 'inspektorat@demo.aduan.id',
+  nationalSupervisor: 'ombudsman@demo.aduan.id',
+  admin: 'admin@demo.aduan.id',
+};
+/** Kutai Timur's local government and its Dinas PUPR, as the staff forms name them. */
+export const KUTIM = { code: 'KAB-64.08', name: 'Kutai Timur' };
+export const PUPR_UNIT = { code: 'KAB-64.08/DPUPR', name: 'Pekerjaan Umum' };
+
+/**
+ * Signs a member of staff in the way they come to work: /staf sends a guest to the
+ * sign-in form (/masuk?ke=%2Fstaf, the citizens' form), and after it they land in their
+ * role's place (the queue, or the admin's pages), the header offering the role switch.
+ * `from: '/masuk'` signs in at the bare form instead.
+ */
+export async function signInStaff(page, env, email, landing = '/staf/antrian', { from = '/staf' } = {}) {
+  await visit(page, env, from);
+  assert.equal(new URL(page.url()).pathname, '/masuk', `${from} sends a guest to /masuk, not ${page.url()}`);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(PASSWORD);
+  await clickAndWait(page, page.locator('form:has(input[name=password]) [type=submit]').first());
+  assert.equal(await page.locator('form#logout').count(), 1, `${email} is signed in`);
+  assert.equal(new URL(page.url()).pathname, landing, `${email} lands on ${landing}, not ${page.url()}`);
+  assert.equal(await page.locator('form.role-switch select#peran').count(), 1, 'the header has the role switch');
+}
+
+/** The links of the queue's table, as { tracking, title }. */
+export async function queueRows(page) {
+  return page.locator('table.queue tbody a[href^="/staf/laporan/"]').evaluateAll((as) =>
+    as.map((a) => ({ href: a.getAttribute('href'), title: a.textContent.trim() })),
+  ).then((rows) => rows.map((r) => ({ tracking: trackingOf(r.href), title: r.title, href: r.href })));
+}
+
+/**
+ * Opens the queue's tab `status` searched for `word` (a word of the report's title), as a
+ * person would: the tab by its link, the search by the filter form; then clicks the
+ * report's row. Returns the queue's rows seen.
+ */
+export async function openFromQueue(page, env, { tracking, word, status }) {
+  if (!new URL(page.url()).pathname.startsWith('/staf/antrian')) await visit(page, env, '/staf/antrian');
+  if (status) {
+    const tab = page.locator(`ul.tabs a[href*="status=${status}"]`);
+    assert.equal(await tab.count(), 1, `the queue has a tab for ${status}`);
+    await clickAndWait(page, tab);
+    assert.equal(await page.locator(`ul.tabs a[href*="status=${status}"][aria-current=page]`).count(), 1, `the ${status} tab is current`);
+  }
+  if (word) {
+    await page.locator('form.filters #q').fill(word);
+    await clickAndWait(page, page.locator('form.filters [type=submit]'));
+    assert.equal(await page.locator('form.filters #q').inputValue(), word, 'the search is kept in the form');
+  }
+  const rows = await queueRows(page);
+  const row = rows.find((r) => r.tracking === plain(tracking));
+  assert.ok(row, `${tracking} is in the queue ${page.url()}; it shows: ${rows.map((r) => r.tracking).join(', ') || 'nothing'}`);
+  await clickAndWait(page, page.locator(`table.queue tbody a[href="${row.href}"]`));
+  assert.equal(plain(new URL(page.url()).pathname.split('/').pop()), plain(tracking), 'on the report page');
+  return rows;
+}
+
+/** The status of a staff report page, by its badge's class (status-forwarded → forwarded). */
+export async function staffStatus(page) {
+  const cls = (await page.locator('#status .badge').getAttribute('class')) || '';
+  const m = cls.match(/status-([a-z_]+)/);
+  assert.ok(m, `#status has no status-… badge: ${cls}`);
+  return m[1];
+}
+
+/** The ids of the action panels (details) a staff report page offers. */
+export async function staffActions(page) {
+  return page.locator('.actions-panel details[id]').evaluateAll((ds) => ds.map((d) => d.id).sort());
+}
+
+/**
+ * Submits the action form inside details#`id` (opening it first), after `fill(form)`;
+ * insists that it was saved (no #action-error). Returns the report's path it came from.
+ */
+export async function staffAct(page, id, fill) {
+  const details = page.locator(`details#${id}`);
+  assert.equal(await details.count(), 1, `the page offers details#${id}; it offers ${(await staffActions(page)).join(', ')}`);
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  const form = details.locator('form');
+  assert.equal(await form.locator('input[type=hidden][name=aksi]').inputValue(), id, `details#${id} holds the ${id} form`);
+  if (fill) await fill(form);
+  const from = new URL(page.url()).pathname;
+  await clickAndWait(page, form.locator('[type=submit]'));
+  const error = page.locator('#action-error');
+  if (await error.count()) assert.fail(`${id} was refused: ${(await error.innerText()).replace(/\s+/g, ' ')}`);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('berhasil'), id, `after ${id}, ${url.pathname}${url.search} says berhasil=${id}`);
+  if (url.pathname.startsWith('/staf/laporan/')) {
+    assert.ok((await page.locator('#done').innerText()).trim(), '#done confirms the action');
+  }
+  return from;
+}

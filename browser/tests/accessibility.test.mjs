@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import {
   setup, assert, newContext, visit, clickAndWait, fillReport, sendReport, signIn, securityTests, DEMO,
 } from '../lib/harness.mjs';
-import { scan, describe, blocking } from '../lib/axe.mjs';
+import { expectAccessible } from '../lib/axe.mjs';
 
 const guest = { name: 'Agus Tamu', email: 'agus.tamu@example.com', phone: '081200001111' };
 let answered;
@@ -16,19 +16,6 @@ const env = setup(async (env) => {
   await env.api.answer(answered.tracking, 'Perbaikan dijadwalkan minggu depan.');
 });
 
-async function check(t, page, label) {
-  const violations = await scan(page);
-  const lines = describe(label, violations);
-  if (lines.length) t.diagnostic(lines.join('\n'));
-  for (const line of lines) console.log(`# axe ${line}`);
-  const bad = blocking(violations);
-  assert.deepEqual(
-    bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target).join(', ')}`),
-    [],
-    `serious or critical axe violations on ${label}:\n${describe(label, bad).join('\n')}`,
-  );
-}
-
 /** A scan of one page, its own subtest so that each page passes or fails by itself. */
 function page(t, label, open) {
   return t.test(label, async (t) => {
@@ -36,7 +23,7 @@ function page(t, label, open) {
     const p = await context.newPage();
     try {
       await open(p);
-      await check(t, p, label);
+      await expectAccessible(t, p, label);
     } finally {
       await context.close();
     }

@@ -46,6 +46,10 @@ id_type!(
     /// A sign-in token or an integration key.
     CredentialId
 );
+id_type!(
+    /// An answer template.
+    TemplateId
+);
 
 impl ReportId {
     /// The id of a report that has not been saved yet; the store replaces it.

@@ -1,6 +1,7 @@
 //! The organisation tree: national desk → instansi → unit → sub-unit.
 
 use crate::ids::OrgId;
+use crate::refusal::Refusal;
 use crate::region::RegionCode;
 use crate::time::Zone;
 use serde::{Deserialize, Serialize};
@@ -151,6 +152,21 @@ impl OrgTree {
         false
     }
 
+    /// `org` and the organisations above it, most specific first.
+    pub fn lineage(&self, org: OrgId) -> Vec<OrgId> {
+        let mut out = Vec::new();
+        let mut cur = self.orgs.get(&org);
+        while let Some(o) = cur {
+            // A corrupt cycle stops at the first repeat.
+            if out.contains(&o.id) {
+                break;
+            }
+            out.push(o.id);
+            cur = o.parent.and_then(|p| self.orgs.get(&p));
+        }
+        out
+    }
+
     /// `org` and every organisation below it.
     pub fn subtree(&self, org: OrgId) -> Vec<OrgId> {
         let mut out = Vec::new();
@@ -206,6 +222,73 @@ impl OrgTree {
     }
 }
 
+/// Longest organisation code accepted.
+const MAX_CODE_LEN: usize = 64;
+/// Longest organisation name accepted.
+const MAX_NAME_LEN: usize = 200;
+
+/// An organisation code as people type it: `KAB-64.08/DPUPR`. Codes appear in URLs,
+/// exports and federation messages, so they stay to letters, digits and `-._/`.
+pub fn parse_code(s: &str) -> Result<String, Refusal> {
+    let s = s.trim();
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "-._/".contains(c);
+    if s.is_empty() || s.len() > MAX_CODE_LEN || !s.chars().all(ok_char) {
+        return Err(Refusal::invalid(
+            "code",
+            format!("1 to {MAX_CODE_LEN} letters, digits or - . _ / (e.g. KAB-64.08/DPUPR)"),
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// An organisation's name: one line of 1 to 200 characters.
+pub fn parse_name(s: &str) -> Result<String, Refusal> {
+    crate::text::one_line(s, MAX_NAME_LEN)
+        .ok_or_else(|| Refusal::invalid("name", format!("one line of 1 to {MAX_NAME_LEN} characters")))
+}
+
+/// Where a new unit may go: under an active instansi or unit (the national desk holds
+/// instansi, not units). Returns the parent, whose zone and region the unit inherits.
+pub fn can_add_unit(tree: &OrgTree, parent: OrgId) -> Result<&Organisation, Refusal> {
+    let parent_org = tree.get(parent).ok_or_else(|| Refusal::invalid("parent", "no such organisation"))?;
+    if parent_org.kind == OrgKind::National {
+        return Err(Refusal::invalid("parent", "a unit belongs under an instansi or another unit"));
+    }
+    if !parent_org.active {
+        return Err(Refusal::invalid("parent", format!("{} is inactive", parent_org.name)));
+    }
+    Ok(parent_org)
+}
+
+/// Whether `unit` may move under `new_parent`: a unit, under an active instansi or unit
+/// of the same instansi (its reports and their clocks belong to that instansi), and never
+/// under itself or one of its own sub-units (the tree would become a cycle).
+pub fn can_move(tree: &OrgTree, unit: OrgId, new_parent: OrgId) -> Result<(), Refusal> {
+    let moving = tree.get(unit).ok_or_else(|| Refusal::invalid("unit", "no such organisation"))?;
+    if moving.kind != OrgKind::Unit {
+        return Err(Refusal::invalid("unit", "only a unit can be moved"));
+    }
+    if tree.is_within(new_parent, unit) {
+        return Err(Refusal::rule("a unit cannot be moved under itself or one of its own sub-units"));
+    }
+    let parent = can_add_unit(tree, new_parent)?;
+    let instansi = |id: OrgId| tree.instansi_of(id).map(|o| o.id);
+    if instansi(unit) != instansi(parent.id) {
+        return Err(Refusal::rule("a unit stays within its instansi, which its reports belong to"));
+    }
+    Ok(())
+}
+
+/// Whether `org` may be switched on or off. The national desk screens every report
+/// without a desk of its own, so it stays active.
+pub fn can_set_active(tree: &OrgTree, org: OrgId, active: bool) -> Result<(), Refusal> {
+    let o = tree.get(org).ok_or_else(|| Refusal::invalid("organisation", "no such organisation"))?;
+    if !active && o.kind == OrgKind::National {
+        return Err(Refusal::rule("the national desk cannot be deactivated"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 pub(crate) mod fixtures {
     use super::*;
@@ -256,6 +339,56 @@ mod tests {
         assert!(!t.is_within(OrgId(10), OrgId(11)));
         assert_eq!(t.subtree(OrgId(10)), vec![OrgId(10), OrgId(11), OrgId(12), OrgId(13)]);
         assert_eq!(t.instansi_of(OrgId(12)).map(|o| o.id), Some(OrgId(10)));
+    }
+
+    #[test]
+    fn lineage_runs_up_to_the_root() {
+        let t = tree();
+        assert_eq!(t.lineage(OrgId(12)), vec![OrgId(12), OrgId(11), OrgId(10), OrgId(1)]);
+        assert_eq!(t.lineage(OrgId(1)), vec![OrgId(1)]);
+        assert!(t.lineage(OrgId(999)).is_empty());
+    }
+
+    #[test]
+    fn units_move_within_their_instansi_and_never_under_themselves() {
+        let t = tree();
+        // DLH under PUPR, and the PUPR sub-unit up to the instansi: fine.
+        assert_eq!(can_move(&t, OrgId(13), OrgId(11)), Ok(()));
+        assert_eq!(can_move(&t, OrgId(12), OrgId(10)), Ok(()));
+        // Under itself or its own sub-unit: a cycle.
+        assert!(matches!(can_move(&t, OrgId(11), OrgId(11)), Err(Refusal::Rule(_))));
+        assert!(matches!(can_move(&t, OrgId(11), OrgId(12)), Err(Refusal::Rule(_))));
+        // Into another instansi, under the national desk, or moving an instansi: refused.
+        assert!(matches!(can_move(&t, OrgId(13), OrgId(21)), Err(Refusal::Rule(_))));
+        assert!(matches!(can_move(&t, OrgId(13), OrgId(1)), Err(Refusal::Invalid { .. })));
+        assert!(matches!(can_move(&t, OrgId(10), OrgId(20)), Err(Refusal::Invalid { .. })));
+        assert!(matches!(can_move(&t, OrgId(13), OrgId(999)), Err(Refusal::Invalid { .. })));
+    }
+
+    #[test]
+    fn new_units_go_under_active_instansi_or_units() {
+        let mut all: Vec<_> = tree().iter().cloned().collect();
+        if let Some(dlh) = all.iter_mut().find(|o| o.id == OrgId(13)) {
+            dlh.active = false;
+        }
+        let t = OrgTree::new(all);
+        assert_eq!(can_add_unit(&t, OrgId(11)).map(|o| o.id), Ok(OrgId(11)));
+        assert_eq!(can_add_unit(&t, OrgId(10)).map(|o| o.id), Ok(OrgId(10)));
+        assert!(can_add_unit(&t, OrgId(1)).is_err(), "not under the national desk");
+        assert!(can_add_unit(&t, OrgId(13)).is_err(), "not under an inactive unit");
+        assert!(can_set_active(&t, OrgId(1), false).is_err());
+        assert_eq!(can_set_active(&t, OrgId(11), false), Ok(()));
+    }
+
+    #[test]
+    fn codes_and_names_are_checked() {
+        assert_eq!(parse_code(" KAB-64.08/DISDIK ").as_deref(), Ok("KAB-64.08/DISDIK"));
+        for bad in ["", "KAB 64", "KAB-64.08/DİNAS", &"X".repeat(65)] {
+            assert!(parse_code(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_name(" Dinas Pendidikan ").as_deref(), Ok("Dinas Pendidikan"));
+        assert!(parse_name("Dinas\nPendidikan").is_err());
+        assert!(parse_name("  ").is_err());
     }
 
     #[test]

@@ -253,6 +253,58 @@ pub enum Permission {
     ManageCalendar,
 }
 
+impl Permission {
+    /// What the permission allows, as the end of "your role may not …".
+    pub fn action_en(self) -> &'static str {
+        use Permission::*;
+        match self {
+            IntakeOnBehalf => "enter reports on a citizen's behalf",
+            ReadReports => "read reports",
+            ViewDashboards => "view dashboards",
+            Export => "export",
+            ManageUsers => "manage users",
+            ManageUnits => "manage units",
+            ManageCategories => "manage categories",
+            ManageRouting => "manage routing rules",
+            ManageTemplates => "manage answer templates",
+            ManageDeadlines => "manage deadlines",
+            ManageCalendar => "manage the holiday calendar",
+        }
+    }
+}
+
+/// Checks that the actor holds a permission at all, wherever its scope: the system may
+/// do anything; staff need a role with the permission.
+pub fn require_permission(actor: &Actor, permission: Permission) -> Result<(), Refusal> {
+    match actor {
+        Actor::System => Ok(()),
+        Actor::Staff(s) if s.role.has(permission) => Ok(()),
+        _ => Err(Refusal::RoleNotAllowed { role: actor.role_name().into(), action: permission.action_en().into() }),
+    }
+}
+
+/// Checks an administrative permission over `target`: the system (the command line) may
+/// do anything; staff need a role with the permission whose scope (its organisation and
+/// everything below) covers the target.
+pub fn authorize_admin(actor: &Actor, permission: Permission, target: OrgId, orgs: &OrgTree) -> Result<(), Refusal> {
+    require_permission(actor, permission)?;
+    match actor {
+        Actor::Staff(s) if !orgs.is_within(target, s.org) => Err(Refusal::OutOfScope),
+        _ => Ok(()),
+    }
+}
+
+/// Checks an administrative permission over the whole deployment (categories and the
+/// holiday calendar are shared by every organisation): staff need it at the root.
+pub fn authorize_deployment_admin(actor: &Actor, permission: Permission, orgs: &OrgTree) -> Result<(), Refusal> {
+    require_permission(actor, permission)?;
+    match actor {
+        // Only an assignment at the root of the tree covers the whole deployment.
+        Actor::Staff(s) if orgs.get(s.org).is_none_or(|o| o.parent.is_some()) => Err(Refusal::OutOfScope),
+        _ => Ok(()),
+    }
+}
+
 impl Role {
     pub fn has(self, permission: Permission) -> bool {
         use Permission::*;
@@ -409,5 +461,51 @@ pub fn report_scope(actor: &Actor, orgs: &OrgTree) -> ReportScope {
         }
         Actor::Citizen(p) => ReportScope::Reporter(*p),
         Actor::Staff(_) | Actor::Public | Actor::ReportLink(_) => ReportScope::Public,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::org::fixtures::tree;
+
+    fn staff(role: Role, org: i64) -> Actor {
+        Actor::Staff(StaffRole { person: PersonId(7), role, org: OrgId(org) })
+    }
+
+    #[test]
+    fn org_admins_manage_their_subtree_only() {
+        let t = tree();
+        let kutim_admin = staff(Role::OrgAdmin, 10);
+        assert_eq!(authorize_admin(&kutim_admin, Permission::ManageUnits, OrgId(12), &t), Ok(()));
+        assert_eq!(authorize_admin(&kutim_admin, Permission::ManageUnits, OrgId(10), &t), Ok(()));
+        assert_eq!(authorize_admin(&kutim_admin, Permission::ManageUnits, OrgId(21), &t), Err(Refusal::OutOfScope));
+        assert_eq!(authorize_admin(&kutim_admin, Permission::ManageUnits, OrgId(1), &t), Err(Refusal::OutOfScope));
+        let coordinator = staff(Role::Coordinator, 10);
+        assert!(matches!(
+            authorize_admin(&coordinator, Permission::ManageUnits, OrgId(11), &t),
+            Err(Refusal::RoleNotAllowed { .. })
+        ));
+        assert!(matches!(
+            authorize_admin(&Actor::Citizen(PersonId(1)), Permission::ManageUsers, OrgId(11), &t),
+            Err(Refusal::RoleNotAllowed { .. })
+        ));
+        assert_eq!(authorize_admin(&Actor::System, Permission::ManageUnits, OrgId(21), &t), Ok(()));
+    }
+
+    #[test]
+    fn deployment_wide_changes_need_the_root() {
+        let t = tree();
+        let national = staff(Role::OrgAdmin, 1);
+        assert_eq!(authorize_deployment_admin(&national, Permission::ManageCategories, &t), Ok(()));
+        assert_eq!(authorize_deployment_admin(&Actor::System, Permission::ManageCalendar, &t), Ok(()));
+        assert_eq!(
+            authorize_deployment_admin(&staff(Role::OrgAdmin, 10), Permission::ManageCategories, &t),
+            Err(Refusal::OutOfScope)
+        );
+        assert!(matches!(
+            authorize_deployment_admin(&staff(Role::Screener, 1), Permission::ManageCategories, &t),
+            Err(Refusal::RoleNotAllowed { .. })
+        ));
     }
 }

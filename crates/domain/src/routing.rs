@@ -5,6 +5,8 @@
 
 use crate::category::CategoryTree;
 use crate::ids::{CategoryId, OrgId, RuleId};
+use crate::org::{OrgKind, OrgTree};
+use crate::refusal::Refusal;
 use crate::region::RegionCode;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +26,28 @@ pub struct NewRoutingRule {
     pub region: Option<RegionCode>,
     pub instansi: OrgId,
     pub unit: Option<OrgId>,
+}
+
+impl NewRoutingRule {
+    /// A rule must name a category, an instansi and, if any, a unit of that instansi: a
+    /// suggestion the lifecycle would refuse helps nobody. (Whether the region exists is
+    /// for the region directory.)
+    pub fn check(&self, orgs: &OrgTree, categories: &CategoryTree) -> Result<(), Refusal> {
+        if categories.get(self.category).is_none() {
+            return Err(Refusal::invalid("category", "no such category"));
+        }
+        match orgs.get(self.instansi) {
+            Some(o) if o.kind == OrgKind::Instansi => {}
+            _ => return Err(Refusal::invalid("instansi", "not an instansi")),
+        }
+        if let Some(unit) = self.unit {
+            match orgs.get(unit) {
+                Some(o) if o.kind == OrgKind::Unit && orgs.is_within(unit, self.instansi) => {}
+                _ => return Err(Refusal::invalid("unit", "not a unit of this instansi")),
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,18 +104,7 @@ impl Router {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::category::Category;
-
-    fn cat(id: i64, code: &str, parent: Option<i64>) -> Category {
-        Category {
-            id: CategoryId(id),
-            code: code.into(),
-            parent: parent.map(CategoryId),
-            name_id: code.into(),
-            name_en: code.into(),
-            active: true,
-        }
-    }
+    use crate::category::fixtures::cat;
 
     fn rule(id: i64, cat: i64, region: Option<&str>, instansi: i64, unit: Option<i64>) -> RoutingRule {
         RoutingRule {
@@ -123,5 +136,23 @@ mod tests {
         assert_eq!(router.suggest(&cats, Some(CategoryId(2)), None).unwrap().instansi, OrgId(500));
         // No category: no suggestion.
         assert_eq!(router.suggest(&cats, None, Some(&desa)), None);
+    }
+
+    #[test]
+    fn a_rule_names_a_category_an_instansi_and_one_of_its_units() {
+        let cats = CategoryTree::new([cat(1, "pu", None)]);
+        let orgs = crate::org::fixtures::tree();
+        let rule = |category: i64, instansi: i64, unit: Option<i64>| NewRoutingRule {
+            category: CategoryId(category),
+            region: None,
+            instansi: OrgId(instansi),
+            unit: unit.map(OrgId),
+        };
+        assert_eq!(rule(1, 10, Some(12)).check(&orgs, &cats), Ok(()));
+        assert_eq!(rule(1, 10, None).check(&orgs, &cats), Ok(()));
+        assert!(rule(9, 10, None).check(&orgs, &cats).is_err(), "unknown category");
+        assert!(rule(1, 11, None).check(&orgs, &cats).is_err(), "a unit is not an instansi");
+        assert!(rule(1, 10, Some(21)).check(&orgs, &cats).is_err(), "another instansi's unit");
+        assert!(rule(1, 10, Some(10)).check(&orgs, &cats).is_err(), "the instansi is not a unit");
     }
 }

@@ -66,6 +66,31 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// Longest limit accepted, in days: a year.
+    pub const MAX_DAYS: u32 = 366;
+
+    /// Every limit between 1 day and a year: a limit of 0 would be overdue at once.
+    pub fn check(&self) -> Result<(), crate::refusal::Refusal> {
+        let all = [
+            ("verification", self.verification),
+            ("follow_up", self.follow_up),
+            ("auto_close", self.auto_close),
+            ("info_expiry", self.info_expiry),
+            ("completion_ringan", self.completion_ringan),
+            ("completion_normatif", self.completion_normatif),
+            ("completion_tidak_berkadar_pengawasan", self.completion_tidak_berkadar_pengawasan),
+            ("completion_berkadar_pengawasan", self.completion_berkadar_pengawasan),
+            ("ombudsman_calendar_days", self.ombudsman_calendar_days),
+            ("appeal_calendar_days", self.appeal_calendar_days),
+        ];
+        match all.into_iter().find(|(_, days)| !(1..=Self::MAX_DAYS).contains(days)) {
+            Some((field, _)) => {
+                Err(crate::refusal::Refusal::invalid(field, format!("between 1 and {} days", Self::MAX_DAYS)))
+            }
+            None => Ok(()),
+        }
+    }
+
     pub fn completion(&self, c: Complexity) -> u32 {
         match c {
             Complexity::Ringan => self.completion_ringan,
@@ -86,5 +111,18 @@ pub struct SlaPolicy {
 impl SlaPolicy {
     pub fn limits_for(&self, instansi: Option<OrgId>) -> &Limits {
         instansi.and_then(|i| self.per_instansi.get(&i)).unwrap_or(&self.defaults)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_between_a_day_and_a_year() {
+        assert_eq!(Limits::default().check(), Ok(()));
+        assert!(Limits { follow_up: 0, ..Limits::default() }.check().is_err());
+        assert!(Limits { ombudsman_calendar_days: 367, ..Limits::default() }.check().is_err());
+        assert_eq!(Limits { verification: 1, appeal_calendar_days: 366, ..Limits::default() }.check(), Ok(()));
     }
 }

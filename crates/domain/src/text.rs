@@ -73,6 +73,13 @@ impl Text {
     }
 }
 
+/// One line of 1 to `max` characters, trimmed: names, titles, codes' labels.
+pub fn one_line(s: &str, max: usize) -> Option<String> {
+    let s = s.trim();
+    let len = s.chars().count();
+    (len > 0 && len <= max && !s.chars().any(char::is_control)).then(|| s.to_string())
+}
+
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -92,5 +99,14 @@ mod tests {
         assert_eq!(Text::title("Jalan\nrusak"), Err(TextError::Control));
         assert_eq!(Text::message("a\u{0}b"), Err(TextError::Control));
         assert_eq!(Text::message("baris 1\r\nbaris 2").unwrap().as_str(), "baris 1\nbaris 2");
+    }
+
+    #[test]
+    fn one_line_is_trimmed_bounded_and_single() {
+        assert_eq!(one_line("  Dinas PUPR ", 20).as_deref(), Some("Dinas PUPR"));
+        assert_eq!(one_line("   ", 20), None);
+        assert_eq!(one_line("a\nb", 20), None);
+        assert_eq!(one_line("abc", 2), None);
+        assert_eq!(one_line("ab", 2).as_deref(), Some("ab"));
     }
 }

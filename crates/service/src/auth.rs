@@ -8,7 +8,7 @@ use crate::people::{hash_password, verify_password};
 use crate::secrets::{hash_secret, new_secret};
 use aduan_domain::Refusal;
 use aduan_domain::credential::{Credential, CredentialKind, KeyScope, NewCredential};
-use aduan_domain::ids::{AssignmentId, CredentialId, OrgId};
+use aduan_domain::ids::{AssignmentId, CredentialId, OrgId, PersonId};
 use aduan_domain::org::OrgKind;
 use aduan_domain::permission::{Actor, Permission, StaffRole};
 use aduan_domain::person::{Email, Locale, NewPerson, Person, Role, RoleAssignment};
@@ -140,6 +140,44 @@ impl App {
         let credential = self.credential(id).await?;
         tracing::info!(person = %person.id, credential = %id, "signed in");
         Ok(Issued { secret, credential, acting })
+    }
+
+    /// Acts through another of the caller's roles (`None`: as a citizen, for their own
+    /// reports): issues a new token for the same person through that active assignment
+    /// and revokes the caller's current one. Only a sign-in token can switch; an
+    /// integration key acts through the one role it was made for.
+    pub async fn switch_role(&self, caller: &Caller, assignment: Option<AssignmentId>) -> AppResult<Issued> {
+        let current = match &caller.credential {
+            Some(c) if c.kind == CredentialKind::Token && c.is_valid(self.now()) => c,
+            Some(c) if c.kind == CredentialKind::ApiKey => {
+                return Err(Refusal::rule("an integration key acts through the role it was made for").into());
+            }
+            _ => return Err(AppError::Unauthenticated("not signed in".into())),
+        };
+        let person = match self.store().person(current.person).await? {
+            Some(p) if p.active => p,
+            _ => return Err(AppError::Unauthenticated("this account is no longer active".into())),
+        };
+        let not_mine = |id| Refusal::invalid("assignment", format!("{id} is not one of your active roles"));
+        let acting = match assignment {
+            None => None,
+            Some(id) => {
+                Some(self.staff_roles(person.id).await?.into_iter().find(|a| a.id == id).ok_or_else(|| not_mine(id))?)
+            }
+        };
+        let issued = self.issue_token(&person, acting).await?;
+        if let Err(e) = self.store().revoke_credential(current.id, self.now()).await {
+            // Never leave two sessions behind: withdraw the new one too.
+            let _ = self.store().revoke_credential(issued.credential.id, self.now()).await;
+            return Err(e.into());
+        }
+        tracing::info!(person = %person.id, from = %current.id, to = %issued.credential.id, "role switched");
+        Ok(issued)
+    }
+
+    /// The person's active role assignments.
+    pub async fn staff_roles(&self, person: PersonId) -> AppResult<Vec<RoleAssignment>> {
+        Ok(self.store().assignments(person).await?.into_iter().filter(RoleAssignment::is_active).collect())
     }
 
     /// Turns a bearer secret (token or key) into the caller it stands for.

@@ -11,18 +11,20 @@ mod public_events;
 mod reference;
 mod reports;
 pub mod scratch;
+mod templates;
 
 use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
 use aduan_domain::credential::{Credential, NewCredential};
 use aduan_domain::event::{Event, NewEvent};
-use aduan_domain::ids::{AssignmentId, CategoryId, CredentialId, OrgId, PersonId, ReportId, RuleId};
+use aduan_domain::ids::{AssignmentId, CategoryId, CredentialId, OrgId, PersonId, ReportId, RuleId, TemplateId};
 use aduan_domain::lifecycle::{Filing, Transition};
 use aduan_domain::org::{NewOrganisation, Organisation};
 use aduan_domain::person::{Email, NewPerson, Person, Role, RoleAssignment};
 use aduan_domain::report::Report;
 use aduan_domain::routing::{NewRoutingRule, RoutingRule};
 use aduan_domain::sla::Limits;
+use aduan_domain::template::{AnswerTemplate, NewAnswerTemplate};
 use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::batch::{FileMany, FilingQueue};
@@ -287,6 +289,18 @@ impl Store for PgStore {
 
     async fn set_sla_override(&self, org: OrgId, limits: Option<&Limits>) -> StoreResult<()> {
         reference::set_sla_override(&self.pool, org, limits).await
+    }
+
+    async fn create_template(&self, template: &NewAnswerTemplate, now: Timestamp) -> StoreResult<TemplateId> {
+        templates::create(&self.pool, template, now).await
+    }
+
+    async fn update_template(&self, template: &AnswerTemplate) -> StoreResult<()> {
+        templates::update(&self.pool, template).await
+    }
+
+    async fn templates(&self) -> StoreResult<Vec<AnswerTemplate>> {
+        templates::all(&self.pool).await
     }
 
     async fn create_report(&self, filing: &Filing) -> StoreResult<Report> {

@@ -6,13 +6,14 @@ use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
 use aduan_domain::credential::{Credential, NewCredential};
 use aduan_domain::event::{Event, NewEvent};
-use aduan_domain::ids::{AssignmentId, CategoryId, CredentialId, OrgId, PersonId, ReportId, RuleId};
+use aduan_domain::ids::{AssignmentId, CategoryId, CredentialId, OrgId, PersonId, ReportId, RuleId, TemplateId};
 use aduan_domain::lifecycle::{Filing, Transition};
 use aduan_domain::org::{NewOrganisation, Organisation};
 use aduan_domain::person::{Email, NewPerson, Person, Role, RoleAssignment};
 use aduan_domain::report::Report;
 use aduan_domain::routing::{NewRoutingRule, RoutingRule};
 use aduan_domain::sla::Limits;
+use aduan_domain::template::{AnswerTemplate, NewAnswerTemplate};
 use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
 use async_trait::async_trait;
@@ -102,6 +103,16 @@ pub trait Store: Send + Sync + 'static {
     async fn sla_overrides(&self) -> StoreResult<HashMap<OrgId, Limits>>;
     /// Sets (or with `None` removes) an instansi's own limits.
     async fn set_sla_override(&self, org: OrgId, limits: Option<&Limits>) -> StoreResult<()>;
+
+    // ── answer templates ───────────────────────────────────────────────────────────
+    /// Creates an active template updated at `now`.
+    async fn create_template(&self, template: &NewAnswerTemplate, now: Timestamp) -> StoreResult<TemplateId>;
+    /// Saves every field of the template with this id; [`crate::StoreError::NotFound`]
+    /// when there is none.
+    async fn update_template(&self, template: &AnswerTemplate) -> StoreResult<()>;
+    /// Every template, inactive ones included, by organisation, category (general ones
+    /// first) and title.
+    async fn templates(&self) -> StoreResult<Vec<AnswerTemplate>>;
 
     // ── reports ────────────────────────────────────────────────────────────────────
     /// Saves a new report with its first events and clocks; returns it with its id.

@@ -96,6 +96,18 @@ const PORTAL: &[Asset] = &[
         body: include_bytes!("../assets/portal/peta.js"),
         gzip: None,
     },
+    Asset {
+        name: "staf.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../assets/portal/staf.css"),
+        gzip: None,
+    },
+    Asset {
+        name: "staf.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/portal/staf.js"),
+        gzip: None,
+    },
 ];
 
 /// `GET /assets/vendor/{file}` and `GET /assets/portal/{file}`; they need no state.

@@ -12,6 +12,7 @@ mod jobs;
 mod listing;
 mod open311;
 mod reports;
+mod templates;
 
 pub use credentials::*;
 pub use directory::*;
@@ -20,6 +21,7 @@ pub use jobs::*;
 pub use listing::*;
 pub use open311::*;
 pub use reports::*;
+pub use templates::*;
 
 /// Expands to one `#[tokio::test]` per conformance test, each calling
 /// `$fresh("test_name").await` for a store of its own.
@@ -54,6 +56,7 @@ macro_rules! conformance_tests {
             lists_filter_by_last_change,
             public_events_between_respect_scope_and_privacy,
             queues_come_in_deadline_order,
+            answer_templates_round_trip_in_order,
         ]);
     };
     (@each $fresh:path, [$($name:ident),* $(,)?]) => {

@@ -9,7 +9,7 @@ use super::session::{SESSION_COOKIE, Visitor, is_local_path};
 use super::views::Row;
 use super::{Chrome, PageResult, render, render_with, see_other};
 use crate::AppState;
-use aduan_domain::person::Locale;
+use aduan_domain::person::{Locale, Role};
 use aduan_service::{AppError, Issued};
 use aduan_store::{Cursor, PageRequest, ReportFilter, Scope};
 use askama::Template;
@@ -44,7 +44,8 @@ pub async fn sign_in_form(v: Visitor, Query(next): Query<Next>) -> PageResult {
     let page = SignInPage {
         c: v.chrome(v.t("Masuk", "Sign in"), "masuk"),
         email: String::new(),
-        next: next.target("/laporan-saya"),
+        // Empty unless asked: after sign-in a citizen goes to "my reports", staff to their desk.
+        next: next.target(""),
         error: None,
     };
     Ok(render(&page))
@@ -70,7 +71,7 @@ pub async fn sign_in(State(state): State<AppState>, v: Visitor, Form(form): Form
         let page = SignInPage {
             c: v.chrome(v.t("Masuk", "Sign in"), "masuk"),
             email: form.email.clone(),
-            next: next.clone(),
+            next: Next { ke: Some(form.ke.clone()) }.target(""),
             error: Some(error.into()),
         };
         render_with(status, &page)
@@ -84,7 +85,26 @@ pub async fn sign_in(State(state): State<AppState>, v: Visitor, Form(form): Form
         return Ok(again(StatusCode::TOO_MANY_REQUESTS, &msg));
     }
     match state.app.sign_in_citizen(&form.email, &form.password).await {
-        Ok(issued) => Ok(start_session(&state, &v, issued, &next)),
+        Ok(issued) => {
+            // Staff start in their first role, unless they came to do something as a citizen.
+            let to_staff = form.ke.trim().is_empty() || form.ke.starts_with("/staf");
+            let caller = aduan_service::Caller {
+                actor: aduan_domain::permission::Actor::Citizen(issued.credential.person),
+                credential: Some(issued.credential.clone()),
+            };
+            let staff = if to_staff { super::staff::after_sign_in(&state, &caller).await? } else { None };
+            match staff {
+                Some(staff) => {
+                    let to = if form.ke.starts_with("/staf") {
+                        next.clone()
+                    } else {
+                        super::staff::landing(staff.acting.as_ref().map_or(Role::Reporter, |a| a.role)).to_string()
+                    };
+                    Ok(start_session(&state, &v, staff, &to))
+                }
+                _ => Ok(start_session(&state, &v, issued, &next)),
+            }
+        }
         Err(AppError::Unauthenticated(_)) => Ok(again(
             StatusCode::UNAUTHORIZED,
             v.t("E-mail atau kata sandi salah.", "Wrong e-mail address or password."),

@@ -4,6 +4,7 @@
 //! and every file already attached; errors sit next to their fields and in a summary
 //! at the top.
 
+use super::lang::Lang;
 use super::regions::region_choices;
 use super::session::Visitor;
 use super::views::{self, Choice};
@@ -11,6 +12,7 @@ use super::{Chrome, PageError, PageResult, format, percent_encode, render, rende
 use crate::AppState;
 use crate::api::input;
 use aduan_domain::lifecycle::Draft;
+use aduan_domain::permission::Actor;
 use aduan_domain::person::{Email, Phone};
 use aduan_domain::region::RegionCode;
 use aduan_domain::report::{AttachmentMeta, Channel, GeoPoint, Location, Privacy, ReportType, Reporter};
@@ -47,6 +49,9 @@ pub struct ReportForm {
     pub name: String,
     pub email: String,
     pub phone: String,
+    /// Intake by staff: how the report arrived, and the citizen's NIK where given.
+    pub channel: String,
+    pub nik: String,
     pub form_id: String,
     pub kept: Vec<Kept>,
 }
@@ -107,7 +112,7 @@ impl ReportForm {
     fn fingerprint(&self) -> String {
         let keys: Vec<&str> = self.kept.iter().map(|k| k.key.as_str()).collect();
         let text = format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
             self.kind,
             self.title,
             self.description,
@@ -123,9 +128,44 @@ impl ReportForm {
             self.name,
             self.email,
             self.phone,
+            self.channel,
+            self.nik,
             keys.join(",")
         );
         hex::encode(Sha256::digest(text.as_bytes()))
+    }
+}
+
+/// Who is filing through the form: a citizen (or guest) for themselves, or staff
+/// entering a report that arrived off-line on a citizen's behalf.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode {
+    Citizen,
+    Intake(Actor),
+}
+
+impl Mode {
+    fn action(self) -> &'static str {
+        match self {
+            Mode::Citizen => "/lapor",
+            Mode::Intake(_) => "/staf/input",
+        }
+    }
+
+    fn is_intake(self) -> bool {
+        matches!(self, Mode::Intake(_))
+    }
+
+    fn actor(self, v: &Visitor) -> Actor {
+        match self {
+            Mode::Citizen => v.citizen(),
+            Mode::Intake(staff) => staff,
+        }
+    }
+
+    /// The reporter's contact fields are asked: of a guest, and of the citizen in intake.
+    fn asks_contact(self, v: &Visitor) -> bool {
+        self.is_intake() || v.person.is_none()
     }
 }
 
@@ -146,6 +186,9 @@ struct FormPage {
     f: ReportForm,
     errors: Vec<FieldError>,
     guest: bool,
+    action: &'static str,
+    intake: bool,
+    channels: Vec<Choice>,
     kinds: Vec<(String, &'static str, &'static str, bool)>,
     provinces: Vec<Choice>,
     regencies: Vec<Choice>,
@@ -187,6 +230,9 @@ impl FormPage {
 struct CheckPage {
     c: Chrome,
     f: ReportForm,
+    action: &'static str,
+    intake: bool,
+    channel: String,
     kind_label: String,
     place: String,
     category: String,
@@ -199,11 +245,45 @@ struct CheckPage {
 
 /// `GET /lapor`: an empty form.
 pub async fn form(State(state): State<AppState>, v: Visitor) -> PageResult {
-    let f = ReportForm { kind: ReportType::Pengaduan.as_str().into(), form_id: new_form_id(), ..ReportForm::default() };
-    Ok(render(&form_page(&state, &v, f, Vec::new())?))
+    empty_form(&state, &v, Mode::Citizen)
 }
 
-fn form_page(state: &AppState, v: &Visitor, f: ReportForm, errors: Vec<FieldError>) -> Result<FormPage, PageError> {
+pub fn empty_form(state: &AppState, v: &Visitor, mode: Mode) -> PageResult {
+    let f = ReportForm { kind: ReportType::Pengaduan.as_str().into(), form_id: new_form_id(), ..ReportForm::default() };
+    Ok(render(&form_page(state, v, f, Vec::new(), mode)?))
+}
+
+/// The channels a report entered by staff may have arrived through.
+fn staff_channels(lang: Lang, current: &str) -> Vec<Choice> {
+    Channel::ALL
+        .into_iter()
+        .filter(|c| !c.is_self_service())
+        .map(|c| Choice::new(c.as_str(), channel_label(lang, c), current))
+        .collect()
+}
+
+pub fn channel_label(lang: Lang, c: Channel) -> &'static str {
+    match c {
+        Channel::Web => "Web",
+        Channel::Api => "API",
+        Channel::Open311 => "Open311",
+        Channel::Sms => "SMS",
+        Channel::Whatsapp => "WhatsApp",
+        Channel::Email => "E-mail",
+        Channel::Social => lang.t("Media sosial", "Social media"),
+        Channel::WalkIn => lang.t("Datang langsung", "Walk-in"),
+        Channel::Letter => lang.t("Surat", "Letter"),
+        Channel::Phone => lang.t("Telepon", "Phone"),
+    }
+}
+
+fn form_page(
+    state: &AppState,
+    v: &Visitor,
+    f: ReportForm,
+    errors: Vec<FieldError>,
+    mode: Mode,
+) -> Result<FormPage, PageError> {
     let app = &state.app;
     let reference = app.reference();
     let lang = v.lang;
@@ -234,13 +314,19 @@ fn form_page(state: &AppState, v: &Visitor, f: ReportForm, errors: Vec<FieldErro
     let level = |parent: &str, current: &str| -> Result<Vec<Choice>, PageError> {
         if parent.is_empty() { Ok(Vec::new()) } else { Ok(region_choices(parent, current)?) }
     };
-    let mut c = v.chrome(v.t("Buat laporan", "File a report"), "lapor");
+    let mut c = match mode {
+        Mode::Citizen => v.chrome(v.t("Buat laporan", "File a report"), "lapor"),
+        Mode::Intake(_) => v.chrome(v.t("Input laporan dari warga", "Enter a citizen's report"), "input"),
+    };
     c.styles.push("/assets/vendor/leaflet.css");
     c.scripts.push("/assets/vendor/leaflet.js");
     c.scripts.push("/assets/portal/lapor.js");
     Ok(FormPage {
         c,
-        guest: v.person.is_none(),
+        guest: mode.asks_contact(v),
+        action: mode.action(),
+        intake: mode.is_intake(),
+        channels: staff_channels(lang, &f.channel),
         kinds,
         provinces: region_choices("", &f.province)?,
         regencies: level(&f.province, &f.regency)?,
@@ -266,7 +352,12 @@ struct FilePart {
 
 /// `POST /lapor`: the form came back — to refresh the region choices, to be checked,
 /// to be changed again, or to be sent.
-pub async fn submit(State(state): State<AppState>, v: Visitor, mut multipart: Multipart) -> PageResult {
+pub async fn submit(State(state): State<AppState>, v: Visitor, multipart: Multipart) -> PageResult {
+    handle(state, v, multipart, Mode::Citizen).await
+}
+
+/// The form's round trips, for a citizen or for staff on a citizen's behalf.
+pub async fn handle(state: AppState, v: Visitor, mut multipart: Multipart, mode: Mode) -> PageResult {
     let app = &state.app;
     let mut f = ReportForm::default();
     let mut step = String::new();
@@ -313,6 +404,8 @@ pub async fn submit(State(state): State<AppState>, v: Visitor, mut multipart: Mu
             "name" => f.name = value,
             "email" => f.email = value.trim().into(),
             "phone" => f.phone = value.trim().into(),
+            "channel" if mode.is_intake() => f.channel = value.trim().into(),
+            "nik" if mode.is_intake() => f.nik = value.trim().into(),
             "kept" => kept_keys.push(value.trim().into()),
             "remove" => remove.push(value.trim().into()),
             _ => {}
@@ -350,7 +443,7 @@ pub async fn submit(State(state): State<AppState>, v: Visitor, mut multipart: Mu
             Err(e) => errors.push(upload_error(&v, &file.name, &state, e)),
         }
     }
-    let actor = v.citizen();
+    let actor = mode.actor(&v);
     // "next" is the form's hidden first button, which Enter in a text field presses.
     if step == "next" {
         step = "check".into();
@@ -358,21 +451,22 @@ pub async fn submit(State(state): State<AppState>, v: Visitor, mut multipart: Mu
     match step.as_str() {
         "check" | "send" => {}
         // "region" (the no-JS cascade) and "edit" (back from the check page).
-        _ => return Ok(render_with(status_for(&errors), &form_page(&state, &v, f, errors)?)),
+        _ => return Ok(render_with(status_for(&errors), &form_page(&state, &v, f, errors, mode)?)),
     }
-    let draft = match draft(&state, &v, &f, &mut errors).await {
+    let draft = match draft(&state, &v, &f, &mut errors, mode).await {
         Some(d) if errors.is_empty() => d,
-        _ => return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, &v, f, errors)?)),
+        _ => return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, &v, f, errors, mode)?)),
     };
     if let Err(e) = app.check_draft(&actor, draft.clone()) {
         errors.push(domain_error(&v, e)?);
-        return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, &v, f, errors)?));
+        return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, &v, f, errors, mode)?));
     }
     if step == "check" {
-        return Ok(render(&check_page(&state, &v, f, &draft, None)));
+        return Ok(render(&check_page(&state, &v, f, &draft, None, mode)));
     }
     // Guests share the API's limit on anonymous filing per address.
     if v.person.is_none()
+        && !mode.is_intake()
         && let Err(p) = state.limits.check_filing(v.addr)
     {
         let wait = p.retry_after.unwrap_or(60);
@@ -380,9 +474,13 @@ pub async fn submit(State(state): State<AppState>, v: Visitor, mut multipart: Mu
                 format!("Terlalu banyak laporan dari alamat ini. Tunggu {wait} detik, lalu kirim lagi; isian Anda tetap tersimpan di halaman ini."),
                 format!("Too many reports from this address. Wait {wait} seconds, then send again; what you typed stays on this page."),
             );
-        return Ok(render_with(StatusCode::TOO_MANY_REQUESTS, &check_page(&state, &v, f, &draft, Some(why))));
+        return Ok(render_with(StatusCode::TOO_MANY_REQUESTS, &check_page(&state, &v, f, &draft, Some(why), mode)));
     }
-    let key = IdempotencyKey { caller: "portal".into(), key: f.form_id.clone(), fingerprint: f.fingerprint() };
+    let caller = match mode {
+        Mode::Citizen => "portal".to_string(),
+        Mode::Intake(staff) => format!("intake:{}", staff.person().map(|p| p.0).unwrap_or_default()),
+    };
+    let key = IdempotencyKey { caller, key: f.form_id.clone(), fingerprint: f.fingerprint() };
     match app.file_report_once(&actor, draft, &key).await {
         Ok(FiledOnce::Filed(filed)) => {
             let tracking = filed.report.tracking.to_string();
@@ -396,7 +494,7 @@ pub async fn submit(State(state): State<AppState>, v: Visitor, mut multipart: Mu
         }
         Err(AppError::Refused(r)) => {
             errors.push(domain_error(&v, AppError::Refused(r))?);
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, &v, f, errors)?))
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, &v, f, errors, mode)?))
         }
         Err(e) => Err(e.into()),
     }
@@ -499,7 +597,13 @@ fn field_message_id(field: &str, english: &str) -> String {
 }
 
 /// Parses every field, collecting an error per field rather than stopping at the first.
-async fn draft(state: &AppState, v: &Visitor, f: &ReportForm, errors: &mut Vec<FieldError>) -> Option<Draft> {
+async fn draft(
+    state: &AppState,
+    v: &Visitor,
+    f: &ReportForm,
+    errors: &mut Vec<FieldError>,
+    mode: Mode,
+) -> Option<Draft> {
     let app = &state.app;
     let reference = app.reference();
     let lang = v.lang;
@@ -586,7 +690,22 @@ async fn draft(state: &AppState, v: &Visitor, f: &ReportForm, errors: &mut Vec<F
             }
         },
     };
-    let reporter = match &v.person {
+    let channel = match mode {
+        Mode::Citizen => Some(Channel::Web),
+        Mode::Intake(_) => Channel::parse(&f.channel).filter(|c| !c.is_self_service()).or_else(|| {
+            fail("channel", "Pilih saluran laporan ini masuk.", "Choose the channel the report came through.");
+            None
+        }),
+    };
+    let nik = match f.nik.as_str() {
+        "" => None,
+        n => aduan_domain::report::parse_nik(n).ok().or_else(|| {
+            fail("nik", "NIK terdiri dari 16 angka.", "A NIK has 16 digits.");
+            None
+        }),
+    };
+    let signed_in = if mode.is_intake() { None } else { v.person.as_ref() };
+    let reporter = match signed_in {
         // Signed in: the account's details; the person is attached by the domain.
         Some(p) => Reporter {
             person: None,
@@ -620,7 +739,7 @@ async fn draft(state: &AppState, v: &Visitor, f: &ReportForm, errors: &mut Vec<F
                 }),
             };
             let name = Some(f.name.trim().to_string()).filter(|n| !n.is_empty());
-            Reporter { person: None, name, email, phone, nik: None, public_name: None }
+            Reporter { person: None, name, email, phone, nik, public_name: None }
         }
     };
     let keys: Vec<String> = f.kept.iter().map(|k| k.key.clone()).collect();
@@ -633,14 +752,21 @@ async fn draft(state: &AppState, v: &Visitor, f: &ReportForm, errors: &mut Vec<F
         location: Location { region, address: Some(f.address.trim().to_string()).filter(|a| !a.is_empty()), point },
         category,
         target_instansi: target,
-        channel: Channel::Web,
+        channel: channel?,
         privacy: Privacy { anonymous: f.anonymous, confidential: f.confidential },
         reporter,
         attachments,
     })
 }
 
-fn check_page(state: &AppState, v: &Visitor, f: ReportForm, draft: &Draft, error: Option<String>) -> CheckPage {
+fn check_page(
+    state: &AppState,
+    v: &Visitor,
+    f: ReportForm,
+    draft: &Draft,
+    error: Option<String>,
+    mode: Mode,
+) -> CheckPage {
     let reference = state.app.reference();
     let lang = v.lang;
     let regions = aduan_reference::regions::regions();
@@ -650,13 +776,16 @@ fn check_page(state: &AppState, v: &Visitor, f: ReportForm, draft: &Draft, error
         .map(|o| views::org_name(&reference, o))
         .unwrap_or_else(|| lang.t("Dipilih oleh verifikator", "Chosen by the screener").to_string());
     CheckPage {
-        c: v.chrome(v.t("Periksa laporan Anda", "Check your report"), "lapor"),
+        c: v.chrome(v.t("Periksa laporan Anda", "Check your report"), if mode.is_intake() { "input" } else { "lapor" }),
+        action: mode.action(),
+        intake: mode.is_intake(),
+        channel: channel_label(lang, draft.channel).to_string(),
         kind_label: lang.t(draft.kind.label_id(), draft.kind.label_en()).to_string(),
         place,
         category: views::category_name(lang, &reference, draft.category),
         target,
         date: draft.incident_date.map(|d| format::date(lang, d)).unwrap_or_default(),
-        guest: v.person.is_none(),
+        guest: mode.asks_contact(v),
         error,
         f,
     }

@@ -257,31 +257,12 @@ pub async fn act(
     v: Visitor,
     headers: HeaderMap,
     Path(tracking): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> PageResult {
     let app = &state.app;
     let tracking = tracking_of(&tracking)?;
-    let mut fields = std::collections::HashMap::<String, String>::new();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(AppError::from(Refusal::invalid("form", e.body_text())).into()),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "attachments" {
-            let file_name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|e| AppError::from(Refusal::invalid("form", e.body_text())))?;
-            if !bytes.is_empty() {
-                files.push((file_name, bytes.to_vec()));
-            }
-        } else {
-            let value = field.text().await.map_err(|e| AppError::from(Refusal::invalid("form", e.body_text())))?;
-            fields.insert(name, value);
-        }
-    }
-    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
+    let (fields, files) = super::read_multipart(multipart).await?;
+    let get = |k: &str| fields.get(k).and_then(|v| v.first()).map(String::as_str).unwrap_or_default();
     v.check_csrf(get("csrf"))?;
     let kunci = get("kunci").trim().to_string();
     let Some(actor) = reporter_actor(&state, &v, &tracking, &kunci).await? else {

@@ -15,6 +15,7 @@ mod lang;
 mod public;
 mod regions;
 mod session;
+mod staff;
 mod timeline;
 mod views;
 
@@ -29,6 +30,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use lang::Lang;
+use std::collections::HashMap;
 
 /// The pages and their form endpoints.
 pub fn routes(state: &AppState) -> Router<AppState> {
@@ -60,6 +62,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/daftar", get(account::register_form).post(account::register))
         .route("/keluar", post(account::sign_out))
         .route("/laporan-saya", get(account::my_reports))
+        .merge(staff::routes(state))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::guard))
 }
 
@@ -76,6 +79,8 @@ pub struct Chrome {
     /// Extra style sheets and scripts of this page (served from `/assets/`).
     pub styles: Vec<&'static str>,
     pub scripts: Vec<&'static str>,
+    /// The staff header instead of the citizen's menu.
+    pub staff: Option<staff::StaffBar>,
 }
 
 impl Chrome {
@@ -91,6 +96,32 @@ impl Chrome {
     pub fn current(&self, section: &str) -> &'static str {
         if self.section == section { "page" } else { "false" }
     }
+}
+
+/// The text fields (each name with its values, in order) and the non-empty files
+/// (`attachments`) of a multipart form.
+pub async fn read_multipart(
+    mut multipart: axum::extract::Multipart,
+) -> Result<(HashMap<String, Vec<String>>, Vec<(String, Vec<u8>)>), PageError> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        PageError::from(aduan_service::AppError::from(aduan_domain::Refusal::invalid("form", e.body_text())))
+    };
+    let mut fields: HashMap<String, Vec<String>> = HashMap::new();
+    let mut files = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "attachments" {
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(unreadable)?;
+            if !bytes.is_empty() {
+                files.push((file_name, bytes.to_vec()));
+            }
+        } else {
+            let value = field.text().await.map_err(unreadable)?;
+            fields.entry(name).or_default().push(value);
+        }
+    }
+    Ok((fields, files))
 }
 
 /// A rendered page, with the headers every page carries.

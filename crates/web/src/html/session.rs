@@ -36,6 +36,8 @@ pub struct Visitor {
     pub here: String,
     pub addr: ClientAddr,
     pub secure: bool,
+    /// The staff header, for a member of staff acting in a role (set by the staff pages).
+    pub staff: Option<super::staff::StaffBar>,
 }
 
 impl Visitor {
@@ -57,6 +59,7 @@ impl Visitor {
             section,
             styles: Vec::new(),
             scripts: Vec::new(),
+            staff: self.staff.clone(),
         }
     }
 
@@ -127,7 +130,7 @@ impl FromRequestParts<AppState> for Visitor {
         };
         let here = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
         let secure = is_secure(state, &parts.headers);
-        Ok(Visitor { lang, caller, person, csrf, here, addr, secure })
+        Ok(Visitor { lang, caller, person, csrf, here, addr, secure, staff: None })
     }
 }
 

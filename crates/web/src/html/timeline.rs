@@ -23,6 +23,26 @@ pub struct Entry {
 /// The history of a report; attachment links go under `base` (`/lapor/{tracking}` or
 /// `/laporan/{tracking}`) with `query` (the private link's secret, or nothing).
 pub fn entries(lang: Lang, reference: &Reference, events: &[Event], zone: Zone, base: &str, query: &str) -> Vec<Entry> {
+    build(lang, reference, events, zone, base, query, describe)
+}
+
+/// The whole history for staff in scope: internal notes, edits and reasons included
+/// (the service has already left out what this reader may not see).
+pub fn staff_entries(lang: Lang, reference: &Reference, events: &[Event], zone: Zone, base: &str) -> Vec<Entry> {
+    build(lang, reference, events, zone, base, "", describe_for_staff)
+}
+
+type Describe = fn(Lang, &Reference, &EventKind) -> Option<(String, String, &'static str)>;
+
+fn build(
+    lang: Lang,
+    reference: &Reference,
+    events: &[Event],
+    zone: Zone,
+    base: &str,
+    query: &str,
+    describe: Describe,
+) -> Vec<Entry> {
     events
         .iter()
         .filter_map(|e| {
@@ -145,6 +165,38 @@ fn describe(lang: Lang, reference: &Reference, kind: &EventKind) -> Option<(Stri
         // filters them; this is the second lock).
         EventKind::Edited { .. } | EventKind::InternalNote { .. } => return None,
     })
+}
+
+fn describe_for_staff(lang: Lang, reference: &Reference, kind: &EventKind) -> Option<(String, String, &'static str)> {
+    let t = |id: &str, en: &str| lang.t(id, en).to_string();
+    match kind {
+        EventKind::InternalNote { text } => {
+            Some((t("Catatan internal", "Internal note"), text.as_str().into(), "internal"))
+        }
+        EventKind::Edited { changes } => {
+            let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+            Some((
+                lang.pick(format!("Disunting: {}", fields.join(", ")), format!("Edited: {}", fields.join(", "))),
+                changes
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{}: {} → {}",
+                            c.field,
+                            c.before.as_deref().unwrap_or("–"),
+                            c.after.as_deref().unwrap_or("–")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                "internal",
+            ))
+        }
+        EventKind::ReturnedNotAuthority { reason, .. } | EventKind::HandedBack { reason, .. } => {
+            describe(lang, reference, kind).map(|(what, _, tone)| (what, reason.as_str().to_string(), tone))
+        }
+        _ => describe(lang, reference, kind),
+    }
 }
 
 fn archive_reason_en(reason: &aduan_domain::report::ArchiveReason) -> &'static str {

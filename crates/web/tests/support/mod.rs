@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use aduan_domain::credential::KeyScope;
 use aduan_domain::permission::Actor;
 use aduan_domain::person::{Locale, Role};

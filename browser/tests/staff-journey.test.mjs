@@ -276,7 +276,7 @@ test('a coordinator enters a report phoned in by a citizen; the screener sees th
   }
 });
 
-test('the intake form keeps the staff header (role switch, way back to the queue)', { todo: 'a design question for the pages: /staf/input renders the citizen header' }, async () => {
+test('the intake form keeps the staff header (role switch, way back to the queue)', async () => {
   const { context, page } = await person(STAFF.coordinator);
   try {
     await visit(page, env, '/staf/input');

@@ -242,6 +242,27 @@ async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<()> {
     );
 
     slowest.push(
+        measure("regency queue (staff scope, earliest deadline first)", args.queries, &mut rng, |rng| {
+            let (instansi, _) = regencies.choose(rng).cloned().unwrap_or((aduan_domain::ids::OrgId(0), None));
+            let mut f = ReportFilter::new(ReportScope::Involving(reference.orgs.subtree(instansi)));
+            f.statuses = vec![Status::Forwarded];
+            f.order = SortOrder::Deadline;
+            list(store.clone(), f, 50)
+        })
+        .await?,
+    );
+
+    slowest.push(
+        measure("national screening queue (earliest deadline first)", args.queries, &mut rng, |_| {
+            let mut f = ReportFilter::new(ReportScope::All);
+            f.statuses = vec![Status::Submitted];
+            f.order = SortOrder::Deadline;
+            list(store.clone(), f, 50)
+        })
+        .await?,
+    );
+
+    slowest.push(
         measure("10th page of the public list", args.queries / 3, &mut rng, |_| {
             let store = store.clone();
             async move {

@@ -45,6 +45,14 @@ async fn file(w: &World, title: &str, region: &str, anonymous: bool) -> String {
     TrackingNumber::parse(plain).expect("tracking").to_string()
 }
 
+/// A real PNG, 4×3 pixels.
+fn png() -> Vec<u8> {
+    let mut out = Vec::new();
+    let img = image::RgbImage::from_pixel(4, 3, image::Rgb([30, 120, 30]));
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).expect("png");
+    out
+}
+
 async fn status_of(w: &World, tracking: &str) -> (Status, i64) {
     let t = TrackingNumber::parse(tracking).expect("tracking");
     let r = w.app.report_for(&aduan_domain::permission::Actor::System, &t).await.expect("report");
@@ -144,7 +152,11 @@ async fn a_report_travels_through_every_desk_in_the_pages() {
         &mut officer,
         &tracking,
         "respond",
-        vec![text("answer", "final"), text("text", "Lubang jalan sudah ditambal tim Dinas PUPR pada hari Senin.")],
+        vec![
+            text("answer", "final"),
+            text("text", "Lubang jalan sudah ditambal tim Dinas PUPR pada hari Senin."),
+            Part::File("attachments", "foto-perbaikan.png", png()),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
@@ -153,6 +165,7 @@ async fn a_report_travels_through_every_desk_in_the_pages() {
     // The public page shows the answer and never the internal note.
     let public = Browser::new(&w).get(&format!("/laporan/{tracking}")).await;
     assert!(public.text.contains("sudah ditambal"), "{}", public.text);
+    assert!(public.text.contains("foto-perbaikan.png"), "the answer's photo is published with it");
     assert!(!public.text.contains("pos darurat"), "an internal note reached the public");
     // The supervisor reads everything in scope, the note included, and is offered nothing.
     let mut supervisor = signed_in(&w, "inspektorat@contoh.id").await;
@@ -287,6 +300,21 @@ async fn scope_matrix_nothing_outside_leaks_or_succeeds() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "supervisor {action}: {}", r.text);
         assert_eq!(status_of(&w, &inside).await, before, "supervisor {action} changed the report");
     }
+    // The org admin of Kutai Timur administers; it reads and changes no report, inside
+    // its organisation or not.
+    w.person("admin@contoh.id", Some((Role::OrgAdmin, "KAB-64.08"))).await;
+    let mut admin = signed_in(&w, "admin@contoh.id").await;
+    for tracking in [&inside, &outside] {
+        assert_eq!(admin.get(&format!("/staf/laporan/{tracking}")).await.status, StatusCode::NOT_FOUND);
+        for (action, fields) in &actions {
+            let before = status_of(&w, tracking).await;
+            let parts = fields.iter().map(|(k, v)| text(k, v)).collect();
+            let r = act_at(&mut admin, tracking, action, &before.1.to_string(), parts).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "org admin {action}: {}", r.text);
+            assert_eq!(status_of(&w, tracking).await, before, "org admin {action} changed a report");
+        }
+    }
+    assert!(location(&admin.get("/staf/antrian").await).starts_with("/staf/admin"), "no queue for an org admin");
     // The screener's scope is the national desk's: a report it screened stays readable.
     assert_eq!(screener.get(&format!("/staf/laporan/{outside}")).await.status, StatusCode::OK);
 }

@@ -80,6 +80,12 @@ test('intake, administration and the role chooser', async (t) => {
     await p.locator('.error-summary').waitFor();
   });
   await page(t, 'admin: Kutai Timur', STAFF.admin, () => {}, '/staf/admin');
+  for (const section of ['orang', 'aturan', 'templat', 'batas']) {
+    await page(t, `admin: ${section}`, STAFF.admin, async (p) => {
+      await visit(p, env, `/staf/admin?bagian=${section}`);
+      assert.equal(await p.locator(`section#${section}`).count(), 1, `the ${section} section is shown`);
+    }, '/staf/admin');
+  }
   await page(t, 'role chooser /staf/peran', null, async (p) => {
     await signIn(p, env, STAFF.coordinator);
     await visit(p, env, '/staf/peran');

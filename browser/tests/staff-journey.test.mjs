@@ -293,6 +293,7 @@ test("the admin adds an answer template; the officer's template link fills the a
   const admin = await person(STAFF.admin, '/staf/admin');
   try {
     const p = admin.page;
+    await clickAndWait(p, p.locator('ul.tabs a[href="/staf/admin?bagian=templat"]'));
     const form = p.locator('form#template-create');
     await form.locator('#nt-org').selectOption(PUPR_UNIT.code);
     await form.locator('#nt-category').selectOption('pupr.jalan');

@@ -618,3 +618,42 @@ async fn internal_notes_never_reach_the_reporter() {
         assert!(!mine.text.contains("sering mengirim"), "the reporter never reads an internal note");
     }
 }
+
+#[tokio::test]
+async fn the_national_admin_loads_next_years_holidays_and_adds_a_category() {
+    let w = staffed("staff-national-admin").await;
+    w.person("admin.nasional@contoh.id", Some((Role::OrgAdmin, "NASIONAL"))).await;
+    w.person("admin@contoh.id", Some((Role::OrgAdmin, "KAB-64.08"))).await;
+    let mut national = signed_in(&w, "admin.nasional@contoh.id").await;
+    let page = national.get("/staf/admin?bagian=libur").await;
+    assert!(page.text.contains("section id=\"libur\""), "{}", page.text);
+    assert!(!w.app.calendar_status().iter().any(|y| y.year == 2030 && !y.missing));
+    let csv = "date,kind,name\n2030-01-01,public,Tahun Baru Masehi\n2030-08-17,public,Hari Kemerdekaan\n";
+    let r = national.post_form("/staf/admin/libur", &[("aksi", "load"), ("csv", csv)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(w.app.calendar_status().iter().any(|y| y.year == 2030 && !y.missing), "2030 is loaded");
+    let r = national.post_form("/staf/admin/libur", &[("aksi", "load"), ("csv", "bukan,csv")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a malformed file is refused on the page");
+    let r = national
+        .post_form(
+            "/staf/admin/kategori",
+            &[
+                ("aksi", "create"),
+                ("parent", "pupr"),
+                ("code", "pupr.trotoar"),
+                ("name_id", "Trotoar"),
+                ("name_en", "Pavements"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(w.app.reference().categories.by_code("pupr.trotoar").is_some());
+    // A regency's admin may do neither.
+    let mut regency = signed_in(&w, "admin@contoh.id").await;
+    assert!(!regency.get("/staf/admin?bagian=libur").await.text.contains("section id=\"libur\""));
+    let r = regency
+        .post_form("/staf/admin/libur", &[("aksi", "load"), ("csv", "date,kind,name\n2031-01-01,public,Tahun Baru\n")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert!(!w.app.calendar_status().iter().any(|y| y.year == 2031 && !y.missing));
+}

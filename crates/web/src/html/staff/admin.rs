@@ -84,6 +84,7 @@ struct AdminPage {
     c: Chrome,
     scope: String,
     national: bool,
+    bagian: &'static str,
     done: Option<String>,
     error: Option<String>,
     units: Vec<UnitRow>,
@@ -103,17 +104,28 @@ struct AdminPage {
 pub struct AdminQuery {
     #[serde(default)]
     ok: String,
+    /// The section shown: one at a time keeps a regency's long lists readable.
+    #[serde(default)]
+    bagian: String,
+}
+
+/// The admin page's sections, in the order of its tabs.
+const SECTIONS: [&str; 7] = ["unit", "orang", "aturan", "templat", "batas", "kategori", "libur"];
+
+fn section(name: &str) -> &'static str {
+    SECTIONS.into_iter().find(|s| *s == name).unwrap_or("unit")
 }
 
 /// `GET /staf/admin`.
 async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<AdminQuery>) -> PageResult {
     let done = (!q.ok.is_empty()).then(|| staff.t("Perubahan tersimpan.", "Changes saved.").to_string());
-    admin_page(&state, &staff, done, None, StatusCode::OK).await
+    admin_page(&state, &staff, section(&q.bagian), done, None, StatusCode::OK).await
 }
 
 async fn admin_page(
     state: &AppState,
     staff: &Staff,
+    bagian: &'static str,
     done: Option<String>,
     error: Option<String>,
     status: StatusCode,
@@ -207,6 +219,7 @@ async fn admin_page(
         c: staff.chrome(staff.t("Pengaturan organisasi", "Organisation administration"), "admin"),
         scope: reference.orgs.name_of(root).to_string(),
         national,
+        bagian: if !national && matches!(bagian, "kategori" | "libur") { "unit" } else { bagian },
         done,
         error,
         parents: org_choice(&[OrgKind::National, OrgKind::Instansi, OrgKind::Unit]),
@@ -259,16 +272,18 @@ async fn change(
     let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     staff.v.check_csrf(&one("csrf"))?;
     match apply(&state, &staff, &bagian, &one).await {
-        Ok(()) => Ok(see_other(&format!("/staf/admin?ok=1#{bagian}"))),
+        Ok(()) => Ok(see_other(&format!("/staf/admin?bagian={}&ok=1", section(&bagian)))),
         Err(AppError::Refused(r)) => {
             let why = staff.lang().pick(r.message_id(), r.to_string());
             let status = match r {
                 Refusal::OutOfScope | Refusal::RoleNotAllowed { .. } => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            admin_page(&state, &staff, None, Some(why), status).await
+            admin_page(&state, &staff, section(&bagian), None, Some(why), status).await
         }
-        Err(AppError::Conflict(m)) => admin_page(&state, &staff, None, Some(m), StatusCode::CONFLICT).await,
+        Err(AppError::Conflict(m)) => {
+            admin_page(&state, &staff, section(&bagian), None, Some(m), StatusCode::CONFLICT).await
+        }
         Err(e) => Err(e.into()),
     }
 }

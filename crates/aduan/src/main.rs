@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod logging;
+mod notify_settings;
 mod settings;
 mod store;
 
@@ -11,6 +12,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // TLS for webhooks and the SMS gateway (rustls with ring), before any HTTP client.
+    aduan_notify::transport::install_crypto_provider();
     let cli = cli::Cli::parse();
     let settings = match settings::Settings::resolve(&cli) {
         Ok(s) => s,

@@ -31,6 +31,15 @@ struct FileConfig {
     /// Map tiles for the portal's maps: URL template and attribution.
     map_tile_url: Option<String>,
     map_attribution: Option<String>,
+    /// Signs unsubscribe links; every process of a deployment needs the same (default: a
+    /// key made on first start in the data directory).
+    secret_key: Option<String>,
+    #[serde(default)]
+    mail: crate::notify_settings::MailConfig,
+    #[serde(default)]
+    sms: crate::notify_settings::SmsConfig,
+    #[serde(default)]
+    outbox: crate::notify_settings::OutboxConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +52,7 @@ pub struct Settings {
     pub limits: Limits,
     pub web: aduan_web::WebSettings,
     pub app: aduan_service::AppOptions,
+    pub notify: crate::notify_settings::NotifySettings,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -100,6 +110,19 @@ impl Settings {
                 .or(file.map_attribution)
                 .unwrap_or(defaults.map_attribution),
         };
+        let listen = match listen.or(file.listen) {
+            Some(l) => l,
+            None => DEFAULT_LISTEN.parse().context("default listen address")?,
+        };
+        let base_url = web.public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
+        let notify = crate::notify_settings::NotifySettings::resolve(
+            file.mail,
+            file.sms,
+            file.outbox,
+            file.secret_key,
+            &data_dir,
+            base_url,
+        )?;
         let app_defaults = aduan_service::AppOptions::default();
         let app = aduan_service::AppOptions {
             token_lifetime: file
@@ -111,10 +134,8 @@ impl Settings {
                 .max_upload_megabytes
                 .map(|m| u64::from(m.max(1)) * 1024 * 1024)
                 .unwrap_or(app_defaults.max_upload_bytes),
-        };
-        let listen = match listen.or(file.listen) {
-            Some(l) => l,
-            None => DEFAULT_LISTEN.parse().context("default listen address")?,
+            media: aduan_service::Media { email: notify.smtp.is_some(), sms: notify.sms.is_some() },
+            signing_key: notify.signing_key.clone(),
         };
         let seconds = interval.or(file.jobs_interval_seconds).unwrap_or(60);
         if seconds == 0 {
@@ -129,6 +150,7 @@ impl Settings {
             limits: file.deadlines.unwrap_or_default(),
             web,
             app,
+            notify,
         })
     }
 }

@@ -142,6 +142,8 @@ fn administration_from_the_command_line() {
 
 /// Starts `aduan serve` on a free port; returns the child, its base URL and its log lines.
 fn serve(data: &PathBuf, extra: &[&str]) -> (Child, String, std::sync::mpsc::Receiver<String>) {
+    // reqwest in these tests shares the binary's TLS build, which needs its crypto provider.
+    aduan_notify::transport::install_crypto_provider();
     let args: Vec<&str> = ["serve", "--listen", "127.0.0.1:0"].iter().chain(extra).copied().collect();
     let (child, rx) = spawn_logged(&args, data);
     let url = wait_for_url(&rx);
@@ -219,6 +221,7 @@ fn spawn_logged(args: &[&str], data: &PathBuf) -> (Child, std::sync::mpsc::Recei
 async fn readyz_turns_503_when_postgres_goes_away() {
     use aduan_store_postgres::scratch as pg;
     let Some(server) = pg::test_server() else { return };
+    aduan_notify::transport::install_crypto_provider();
     pg::recreate(&server, "aduan_test_cli_ready").await.expect("database");
     let url = pg::database_url(&server, "aduan_test_cli_ready");
     let data = scratch("ready");

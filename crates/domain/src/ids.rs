@@ -55,3 +55,12 @@ impl ReportId {
     /// The id of a report that has not been saved yet; the store replaces it.
     pub const UNSAVED: ReportId = ReportId(0);
 }
+id_type!(
+    /// A message in the outbox (an e-mail, an SMS, a webhook delivery). Also the message's
+    /// id on the wire, so a receiver can tell a retry from a new message.
+    MessageId
+);
+id_type!(
+    /// A webhook an organisation registered.
+    WebhookId
+);

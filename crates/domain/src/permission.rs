@@ -251,6 +251,10 @@ pub enum Permission {
     ManageTemplates,
     ManageDeadlines,
     ManageCalendar,
+    /// Register the organisation's webhooks and read their deliveries.
+    ManageWebhooks,
+    /// See the outbox's failed messages and send them again (the deployment's admin).
+    ManageOutbox,
 }
 
 impl Permission {
@@ -269,6 +273,8 @@ impl Permission {
             ManageTemplates => "manage answer templates",
             ManageDeadlines => "manage deadlines",
             ManageCalendar => "manage the holiday calendar",
+            ManageWebhooks => "manage webhooks",
+            ManageOutbox => "manage outgoing messages",
         }
     }
 }
@@ -323,6 +329,8 @@ impl Role {
                     | ManageTemplates
                     | ManageDeadlines
                     | ManageCalendar
+                    | ManageWebhooks
+                    | ManageOutbox
             ),
         }
     }

@@ -184,3 +184,73 @@ mod tests {
         assert!("CET".parse::<Zone>().is_err());
     }
 }
+
+/// Dates in the reader's words (UX.md): "Senin, 30 Maret 2026 pukul 16.00 WITA" /
+/// "Monday, 30 March 2026 at 16:00 WITA". Pages and messages both use these.
+pub mod words {
+    use super::{Timestamp, Zone};
+    use crate::person::Locale;
+    use chrono::{Datelike, NaiveDate, Timelike};
+
+    const DAYS_ID: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
+    const DAYS_EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    const MONTHS_ID: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    const MONTHS_EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+
+    /// "30 Maret 2026".
+    pub fn date(locale: Locale, d: NaiveDate) -> String {
+        let months = if locale == Locale::En { MONTHS_EN } else { MONTHS_ID };
+        format!("{} {} {}", d.day(), months[d.month0() as usize], d.year())
+    }
+
+    /// "Senin, 30 Maret 2026 pukul 16.00 WITA" in `zone`.
+    pub fn moment(locale: Locale, at: Timestamp, zone: Zone) -> String {
+        let local = zone.local(at);
+        let day = local.date_naive();
+        let weekday = day.weekday().num_days_from_monday() as usize;
+        match locale {
+            Locale::Id => format!(
+                "{}, {} pukul {:02}.{:02} {}",
+                DAYS_ID[weekday],
+                date(locale, day),
+                local.hour(),
+                local.minute(),
+                zone.abbreviation()
+            ),
+            Locale::En => format!(
+                "{}, {} at {:02}:{:02} {}",
+                DAYS_EN[weekday],
+                date(locale, day),
+                local.hour(),
+                local.minute(),
+                zone.abbreviation()
+            ),
+        }
+    }
+}

@@ -28,6 +28,8 @@ pub struct TickReport {
     pub reports: usize,
     /// False when another process held the lease and this tick did nothing.
     pub ran: bool,
+    /// Reminders and digests written, when this tick made a reminder pass.
+    pub reminders: Option<aduan_service::Reminders>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +42,8 @@ pub struct SchedulerOptions {
     pub use_lease: bool,
     /// Name of this process in the lease table.
     pub holder: String,
+    /// Time between reminder passes (deadlines due soon, reports closing soon, digests).
+    pub reminder_interval: Duration,
 }
 
 impl Default for SchedulerOptions {
@@ -49,6 +53,7 @@ impl Default for SchedulerOptions {
             batch: 500,
             use_lease: true,
             holder: format!("{}:{}", hostname(), std::process::id()),
+            reminder_interval: Duration::from_secs(600),
         }
     }
 }
@@ -65,11 +70,14 @@ const MAX_ACTIONS_PER_REPORT: usize = 8;
 pub struct Scheduler {
     app: Arc<App>,
     options: SchedulerOptions,
+    /// When this process last made a reminder pass (each reminder goes once whoever
+    /// writes it, so another process doing the same is harmless).
+    last_reminders: std::sync::Mutex<Option<aduan_domain::time::Timestamp>>,
 }
 
 impl Scheduler {
     pub fn new(app: Arc<App>, options: SchedulerOptions) -> Self {
-        Scheduler { app, options }
+        Scheduler { app, options, last_reminders: std::sync::Mutex::new(None) }
     }
 
     /// One pass over everything due at the application's current time.
@@ -105,6 +113,18 @@ impl Scheduler {
                 }
             }
         }
+        if self.reminders_due(now) {
+            let written = self.app.queue_reminders().await?;
+            if written != aduan_service::Reminders::default() {
+                tracing::info!(
+                    due_soon = written.due_soon,
+                    closing_soon = written.closing_soon,
+                    digests = written.digests,
+                    "reminders written"
+                );
+            }
+            report.reminders = Some(written);
+        }
         if report.acted > 0 || report.lost_races > 0 {
             tracing::info!(
                 acted = report.acted,
@@ -114,6 +134,22 @@ impl Scheduler {
             );
         }
         Ok(report)
+    }
+
+    /// True when the last reminder pass is at least the reminder interval ago (and
+    /// records this one).
+    fn reminders_due(&self, now: aduan_domain::time::Timestamp) -> bool {
+        let every = chrono::Duration::from_std(self.options.reminder_interval).unwrap_or(chrono::Duration::minutes(10));
+        let mut last = match self.last_reminders.lock() {
+            Ok(last) => last,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        // A clock moved backwards (tests do) counts as due.
+        if last.is_some_and(|at| now >= at && now - at < every) {
+            return false;
+        }
+        *last = Some(now);
+        true
     }
 
     /// Ticks every interval until `shutdown` turns true. Errors are logged, not fatal: a

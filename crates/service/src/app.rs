@@ -38,6 +38,10 @@ pub struct AppOptions {
     pub attachment_dir: Option<PathBuf>,
     /// The largest upload accepted, in bytes.
     pub max_upload_bytes: u64,
+    /// Which media have a transport; messages are written only for those.
+    pub media: crate::notices::Media,
+    /// The key that signs unsubscribe links; every process of a deployment needs the same.
+    pub signing_key: Vec<u8>,
 }
 
 impl Default for AppOptions {
@@ -46,6 +50,8 @@ impl Default for AppOptions {
             token_lifetime: chrono::Duration::hours(8),
             attachment_dir: None,
             max_upload_bytes: 10 * 1024 * 1024,
+            media: crate::notices::Media::default(),
+            signing_key: crate::secrets::new_secret().into_bytes(),
         }
     }
 }

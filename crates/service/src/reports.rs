@@ -7,6 +7,7 @@ use aduan_domain::Refusal;
 use aduan_domain::event::Event;
 use aduan_domain::ids::{CategoryId, ReportId};
 use aduan_domain::lifecycle::{Command, Draft, available_actions, decide, file};
+use aduan_domain::notice::decide::notices_for;
 use aduan_domain::permission::{Access, Action, Actor, access, report_scope};
 use aduan_domain::privacy::{redact_report, reporter_display_name, visible_events};
 use aduan_domain::region::RegionCode;
@@ -86,7 +87,11 @@ impl App {
         let reference = self.reference();
         for _ in 0..TRACKING_ATTEMPTS {
             let tracking = TrackingNumber::from_random(rand::rng().next_u64());
-            let filing = file(draft.clone(), actor, tracking, Some(hash_secret(&secret)), &reference.ctx(self.now()))?;
+            let mut filing =
+                file(draft.clone(), actor, tracking, Some(hash_secret(&secret)), &reference.ctx(self.now()))?;
+            let notices = notices_for(&filing.report, &filing.events, &reference.orgs);
+            let link = format!("/lapor/{}?kunci={secret}", filing.report.tracking);
+            filing.messages = self.messages_for(&filing.report, notices, Some(&link)).await?;
             let events = filing.events.clone();
             let created = match key {
                 Some(key) => self.store().create_report_once(&filing, key).await,
@@ -128,7 +133,9 @@ impl App {
         let report = self.load_visible(actor, id).await?;
         let reference = self.reference();
         let action = command.action();
-        let transition = decide(&report, actor, expected_version, command, &reference.ctx(self.now()))?;
+        let mut transition = decide(&report, actor, expected_version, command, &reference.ctx(self.now()))?;
+        let notices = notices_for(&transition.report, &transition.events, &reference.orgs);
+        transition.messages = self.messages_for(&transition.report, notices, None).await?;
         let stored = self.store().apply(&transition).await?;
         tracing::info!(report = %id, action = action.as_str(), status = stored.status.as_str(), "report changed");
         warn_if_assumed(&stored);

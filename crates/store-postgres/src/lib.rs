@@ -7,6 +7,7 @@
 mod credentials;
 mod directory;
 mod listing;
+mod outbox;
 mod public_events;
 mod reference;
 mod reports;
@@ -17,8 +18,11 @@ use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
 use aduan_domain::credential::{Credential, NewCredential};
 use aduan_domain::event::{Event, NewEvent};
-use aduan_domain::ids::{AssignmentId, CategoryId, CredentialId, OrgId, PersonId, ReportId, RuleId, TemplateId};
+use aduan_domain::ids::{
+    AssignmentId, CategoryId, CredentialId, MessageId, OrgId, PersonId, ReportId, RuleId, TemplateId, WebhookId,
+};
 use aduan_domain::lifecycle::{Filing, Transition};
+use aduan_domain::notice::{Message, NewAccountToken, NewMessage, NewWebhook, NoticeKind, TokenPurpose, Webhook};
 use aduan_domain::org::{NewOrganisation, Organisation};
 use aduan_domain::person::{Email, NewPerson, Person, Role, RoleAssignment};
 use aduan_domain::report::Report;
@@ -29,8 +33,8 @@ use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::batch::{FileMany, FilingQueue};
 use aduan_store::{
-    IdempotencyKey, ImportedReport, Page, PageRequest, ReportFilter, ReportSummary, Scope, Store, StoreError,
-    StoreResult,
+    IdempotencyKey, ImportedReport, MessageFilter, Page, PageRequest, ReportFilter, ReportSummary, Scope, Store,
+    StoreError, StoreResult,
 };
 use async_trait::async_trait;
 use directory::PersonKey;
@@ -85,6 +89,7 @@ impl FileMany for Filer {
                 credentials::record_idempotency(&mut tx, key, *id, filing.report.submitted_at).await?;
             }
         }
+        outbox::insert(&mut tx, &outbox::filed(batch, &ids)).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -331,6 +336,7 @@ impl Store for PgStore {
     async fn apply(&self, t: &Transition) -> StoreResult<Report> {
         let mut tx = self.begin().await?;
         reports::update(&mut tx, t.expected_version, &t.report, &t.events).await?;
+        outbox::insert(&mut tx, &t.messages).await?;
         let id = t.report.id;
         let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
         tx.commit().await?;
@@ -424,5 +430,96 @@ impl Store for PgStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn enqueue(&self, messages: &[NewMessage]) -> StoreResult<usize> {
+        let mut tx = self.begin().await?;
+        let written = outbox::insert(&mut tx, messages).await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    async fn claim_messages(
+        &self,
+        holder: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Message>> {
+        outbox::claim(&self.pool, holder, now, lease_until, limit).await
+    }
+
+    async fn message_sent(
+        &self,
+        id: MessageId,
+        holder: &str,
+        now: Timestamp,
+        response: Option<&str>,
+    ) -> StoreResult<bool> {
+        outbox::sent(&self.pool, id, holder, now, response).await
+    }
+
+    async fn message_failed(
+        &self,
+        id: MessageId,
+        holder: &str,
+        error: &str,
+        response: Option<&str>,
+        retry_at: Option<Timestamp>,
+    ) -> StoreResult<bool> {
+        outbox::failed(&self.pool, id, holder, error, response, retry_at).await
+    }
+
+    async fn message(&self, id: MessageId) -> StoreResult<Option<Message>> {
+        outbox::by_id(&self.pool, id).await
+    }
+
+    async fn messages(&self, filter: &MessageFilter, limit: u32) -> StoreResult<Vec<Message>> {
+        outbox::list(&self.pool, filter, limit).await
+    }
+
+    async fn resend_message(&self, id: MessageId, now: Timestamp) -> StoreResult<bool> {
+        outbox::resend(&self.pool, id, now).await
+    }
+
+    async fn create_webhook(&self, hook: &NewWebhook, now: Timestamp) -> StoreResult<WebhookId> {
+        outbox::create_webhook(&self.pool, hook, now).await
+    }
+
+    async fn webhooks(&self) -> StoreResult<Vec<Webhook>> {
+        outbox::webhooks(&self.pool).await
+    }
+
+    async fn set_webhook_active(&self, id: WebhookId, active: bool) -> StoreResult<()> {
+        outbox::set_webhook_active(&self.pool, id, active).await
+    }
+
+    async fn opt_outs(&self, subject: &str) -> StoreResult<Vec<NoticeKind>> {
+        outbox::opt_outs(&self.pool, subject).await
+    }
+
+    async fn set_opt_out(&self, subject: &str, kind: NoticeKind, opted_out: bool, now: Timestamp) -> StoreResult<()> {
+        outbox::set_opt_out(&self.pool, subject, kind, opted_out, now).await
+    }
+
+    async fn create_account_token(&self, token: &NewAccountToken) -> StoreResult<()> {
+        outbox::create_account_token(&self.pool, token).await
+    }
+
+    async fn use_account_token(
+        &self,
+        hash: &str,
+        purpose: TokenPurpose,
+        now: Timestamp,
+    ) -> StoreResult<Option<PersonId>> {
+        outbox::use_account_token(&self.pool, hash, purpose, now).await
+    }
+
+    async fn email_verified_at(&self, person: PersonId) -> StoreResult<Option<Timestamp>> {
+        outbox::email_verified_at(&self.pool, person).await
+    }
+
+    async fn set_email_verified(&self, person: PersonId, at: Timestamp) -> StoreResult<()> {
+        outbox::set_email_verified(&self.pool, person, at).await
     }
 }

@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod codec;
 mod error;
+mod outbox;
 mod port;
 mod query;
 
@@ -17,5 +18,6 @@ mod query;
 pub mod conformance;
 
 pub use error::{StoreError, StoreResult};
+pub use outbox::MessageFilter;
 pub use port::{IdempotencyKey, ImportedReport, Store};
 pub use query::{Cursor, NO_DEADLINE_MICROS, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder};

@@ -1,13 +1,17 @@
 //! The storage trait.
 
 use crate::error::StoreResult;
+use crate::outbox::MessageFilter;
 use crate::query::{Page, PageRequest, ReportFilter, ReportSummary, Scope};
 use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
 use aduan_domain::credential::{Credential, NewCredential};
 use aduan_domain::event::{Event, NewEvent};
-use aduan_domain::ids::{AssignmentId, CategoryId, CredentialId, OrgId, PersonId, ReportId, RuleId, TemplateId};
+use aduan_domain::ids::{
+    AssignmentId, CategoryId, CredentialId, MessageId, OrgId, PersonId, ReportId, RuleId, TemplateId, WebhookId,
+};
 use aduan_domain::lifecycle::{Filing, Transition};
+use aduan_domain::notice::{Message, NewAccountToken, NewMessage, NewWebhook, NoticeKind, TokenPurpose, Webhook};
 use aduan_domain::org::{NewOrganisation, Organisation};
 use aduan_domain::person::{Email, NewPerson, Person, Role, RoleAssignment};
 use aduan_domain::report::Report;
@@ -157,4 +161,68 @@ pub trait Store: Send + Sync + 'static {
     /// Takes or renews a named lease until `until`; `false` while another holder has it.
     async fn try_lease(&self, name: &str, holder: &str, now: Timestamp, until: Timestamp) -> StoreResult<bool>;
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()>;
+
+    // Outbox (messages also arrive with a filing or a transition, in its transaction).
+
+    /// Writes messages not caused by a report change (reminders, digests, account mail).
+    /// A message whose dedupe key is already in the outbox is skipped; returns how many
+    /// were written.
+    async fn enqueue(&self, messages: &[NewMessage]) -> StoreResult<usize>;
+    /// Takes up to `limit` pending messages due at `now` that no other worker holds, for
+    /// `holder` until `lease_until` (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so that
+    /// several processes share the work). A holder that dies loses its claim at
+    /// `lease_until` and the message is taken again.
+    async fn claim_messages(
+        &self,
+        holder: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Message>>;
+    /// Marks a claimed message sent. False when `holder` no longer holds it.
+    async fn message_sent(
+        &self,
+        id: MessageId,
+        holder: &str,
+        now: Timestamp,
+        response: Option<&str>,
+    ) -> StoreResult<bool>;
+    /// Records a failed attempt of a claimed message: retried at `retry_at`, or parked as
+    /// failed when `retry_at` is `None`. False when `holder` no longer holds it.
+    async fn message_failed(
+        &self,
+        id: MessageId,
+        holder: &str,
+        error: &str,
+        response: Option<&str>,
+        retry_at: Option<Timestamp>,
+    ) -> StoreResult<bool>;
+    async fn message(&self, id: MessageId) -> StoreResult<Option<Message>>;
+    /// Messages matching the filter, newest first.
+    async fn messages(&self, filter: &MessageFilter, limit: u32) -> StoreResult<Vec<Message>>;
+    /// Puts a failed message back in the queue with its attempts reset. False when it is
+    /// not failed.
+    async fn resend_message(&self, id: MessageId, now: Timestamp) -> StoreResult<bool>;
+
+    async fn create_webhook(&self, hook: &NewWebhook, now: Timestamp) -> StoreResult<WebhookId>;
+    async fn webhooks(&self) -> StoreResult<Vec<Webhook>>;
+    /// Turns a webhook off (or on again); its deliveries stay listed.
+    async fn set_webhook_active(&self, id: WebhookId, active: bool) -> StoreResult<()>;
+
+    /// The notices a subject ([`aduan_domain::notice::subject_of`]) turned off.
+    async fn opt_outs(&self, subject: &str) -> StoreResult<Vec<NoticeKind>>;
+    async fn set_opt_out(&self, subject: &str, kind: NoticeKind, opted_out: bool, now: Timestamp) -> StoreResult<()>;
+
+    async fn create_account_token(&self, token: &NewAccountToken) -> StoreResult<()>;
+    /// Uses a token once: the person it was made for when it exists, has this purpose, is
+    /// unused and unexpired at `now`; it is spent either way it is found.
+    async fn use_account_token(
+        &self,
+        hash: &str,
+        purpose: TokenPurpose,
+        now: Timestamp,
+    ) -> StoreResult<Option<PersonId>>;
+    /// When the person's e-mail address was confirmed (cleared when the address changes).
+    async fn email_verified_at(&self, person: PersonId) -> StoreResult<Option<Timestamp>>;
+    async fn set_email_verified(&self, person: PersonId, at: Timestamp) -> StoreResult<()>;
 }

@@ -5,6 +5,8 @@ use crate::cli::ServeArgs;
 use crate::settings::Settings;
 use aduan_domain::time::SystemClock;
 use aduan_jobs::{Scheduler, SchedulerOptions};
+use aduan_notify::transport::{Mailer, SmsGateway, WebhookSender};
+use aduan_notify::worker::{Transports, Worker};
 use aduan_seed::{catalog, demo, orgs, people};
 use anyhow::Context;
 use std::sync::Arc;
@@ -30,6 +32,8 @@ pub async fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
         let options = SchedulerOptions { interval: settings.jobs_interval, ..SchedulerOptions::default() };
         Some(tokio::spawn(Scheduler::new(app.clone(), options).run(stopped.clone())))
     };
+    let delivery =
+        if args.no_jobs { None } else { Some(tokio::spawn(delivery_worker(&app, &settings)?.run(stopped.clone()))) };
 
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -51,12 +55,25 @@ pub async fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
         Ok(Err(e)) => tracing::warn!(error = %e, "server error while stopping"),
         Err(e) => tracing::warn!(error = %e, "server task failed"),
     }
-    if let Some(s) = scheduler {
-        let _ = s.await;
+    for task in [scheduler, delivery].into_iter().flatten() {
+        let _ = task.await;
     }
     app.store().close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The outbox worker with the transports the settings configure.
+fn delivery_worker(app: &Arc<aduan_service::App>, settings: &Settings) -> anyhow::Result<Worker> {
+    let n = &settings.notify;
+    let mailer = n.smtp.as_ref().map(Mailer::new).transpose().context("SMTP settings")?;
+    let sms = n.sms.as_ref().map(SmsGateway::new).transpose().context("SMS gateway settings")?;
+    let webhooks = WebhookSender::new(std::time::Duration::from_secs(15)).context("webhook client")?;
+    match &n.smtp {
+        Some(smtp) => tracing::info!(host = %smtp.host, port = smtp.port, tls = %smtp.tls, "e-mail on"),
+        None => tracing::info!("no SMTP configured: no e-mail is written or sent"),
+    }
+    Ok(Worker::new(app.clone(), Transports { mailer, sms, webhooks }, n.delivery.clone()))
 }
 
 async fn seed_demo(app: &aduan_service::App) -> anyhow::Result<()> {

@@ -40,6 +40,8 @@ pub struct Draft {
 pub struct Filing {
     pub report: Report,
     pub events: Vec<NewEvent>,
+    /// Messages the filing sends, written with it (the outbox); the service adds them.
+    pub messages: Vec<crate::notice::NewMessage>,
 }
 
 /// Files a report. `tracking` and `secret_hash` are made by the caller (randomness is
@@ -153,7 +155,7 @@ pub fn file(
         to: Status::Submitted,
         kind: EventKind::Submitted { channel: draft.channel },
     };
-    Ok(Filing { report, events: vec![event] })
+    Ok(Filing { report, events: vec![event], messages: Vec::new() })
 }
 
 /// A short line of free text: trimmed, empty means absent, no control characters.

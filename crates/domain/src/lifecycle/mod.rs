@@ -141,6 +141,8 @@ pub struct Transition {
     /// The report after the change (its version already incremented).
     pub report: Report,
     pub events: Vec<NewEvent>,
+    /// Messages the change sends, written with it (the outbox); the service adds them.
+    pub messages: Vec<crate::notice::NewMessage>,
 }
 
 impl Transition {
@@ -169,7 +171,7 @@ pub fn decide(
     let events = apply::apply(&mut next, actor, command, ctx)?;
     next.version = report.version + 1;
     next.updated_at = ctx.now;
-    Ok(Transition { expected_version, report: next, events })
+    Ok(Transition { expected_version, report: next, events, messages: Vec::new() })
 }
 
 /// Role, scope, status and the action's own preconditions, without its input.
@@ -217,4 +219,4 @@ pub fn due_commands(report: &Report, ctx: &Context) -> Vec<Command> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

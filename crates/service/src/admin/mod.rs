@@ -18,7 +18,7 @@ use aduan_domain::permission::{Actor, Permission, authorize_admin};
 
 impl App {
     /// Refuses unless `by` holds `permission` over `target`.
-    fn authorize_admin(&self, by: &Actor, permission: Permission, target: OrgId) -> AppResult<()> {
+    pub(crate) fn authorize_admin(&self, by: &Actor, permission: Permission, target: OrgId) -> AppResult<()> {
         Ok(authorize_admin(by, permission, target, &self.reference().orgs)?)
     }
 

@@ -11,6 +11,7 @@ mod fixture;
 mod jobs;
 mod listing;
 mod open311;
+mod outbox;
 mod reports;
 mod templates;
 
@@ -20,6 +21,7 @@ pub use fixture::{Fixture, day, t0, text};
 pub use jobs::*;
 pub use listing::*;
 pub use open311::*;
+pub use outbox::*;
 pub use reports::*;
 pub use templates::*;
 
@@ -57,6 +59,12 @@ macro_rules! conformance_tests {
             public_events_between_respect_scope_and_privacy,
             queues_come_in_deadline_order,
             answer_templates_round_trip_in_order,
+            messages_are_written_with_their_report_change_or_not_at_all,
+            enqueue_skips_a_dedupe_key_already_written,
+            claims_never_overlap_and_lapse_at_their_lease,
+            delivery_outcomes_round_trip_and_lists_filter,
+            webhooks_and_opt_outs_round_trip,
+            account_tokens_are_single_use_and_emails_verified,
         ]);
     };
     (@each $fresh:path, [$($name:ident),* $(,)?]) => {

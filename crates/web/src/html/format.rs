@@ -2,69 +2,17 @@
 //! WITA" / "Monday, 30 March 2026 at 16:00 WITA".
 
 use super::lang::Lang;
-use aduan_domain::time::{Timestamp, Zone};
-use chrono::{Datelike, NaiveDate, Timelike};
-
-const DAYS_ID: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
-const DAYS_EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const MONTHS_ID: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use aduan_domain::time::{Timestamp, Zone, words};
+use chrono::NaiveDate;
 
 /// "30 Maret 2026".
 pub fn date(lang: Lang, d: NaiveDate) -> String {
-    let months = if lang.is_en() { MONTHS_EN } else { MONTHS_ID };
-    format!("{} {} {}", d.day(), months[d.month0() as usize], d.year())
+    words::date(lang.into(), d)
 }
 
 /// "Senin, 30 Maret 2026 pukul 16.00 WITA" in `zone`.
 pub fn moment(lang: Lang, at: Timestamp, zone: Zone) -> String {
-    let local = zone.local(at);
-    let day = local.date_naive();
-    let weekday = day.weekday().num_days_from_monday() as usize;
-    match lang {
-        Lang::Id => format!(
-            "{}, {} pukul {:02}.{:02} {}",
-            DAYS_ID[weekday],
-            date(lang, day),
-            local.hour(),
-            local.minute(),
-            zone.abbreviation()
-        ),
-        Lang::En => format!(
-            "{}, {} at {:02}:{:02} {}",
-            DAYS_EN[weekday],
-            date(lang, day),
-            local.hour(),
-            local.minute(),
-            zone.abbreviation()
-        ),
-    }
+    words::moment(lang.into(), at, zone)
 }
 
 /// "30 Mar 2026" style short date of an instant, in `zone`.

@@ -62,3 +62,12 @@ impl Lang {
         self == Lang::En
     }
 }
+
+impl From<Lang> for aduan_domain::person::Locale {
+    fn from(lang: Lang) -> Self {
+        match lang {
+            Lang::Id => aduan_domain::person::Locale::Id,
+            Lang::En => aduan_domain::person::Locale::En,
+        }
+    }
+}

@@ -16,7 +16,7 @@ use crate::time::{Timestamp, Zone};
 use crate::tracking::TrackingNumber;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
-pub(super) struct World {
+pub(crate) struct World {
     pub orgs: crate::org::OrgTree,
     pub categories: CategoryTree,
     pub calendar: HolidayCalendar,
@@ -59,44 +59,44 @@ impl World {
     }
 }
 
-pub(super) fn t0() -> Timestamp {
+pub(crate) fn t0() -> Timestamp {
     // Monday 2 March 2026, 09:00 WIB.
     Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap()
 }
 
-pub(super) fn staff(person: i64, role: Role, org: i64) -> Actor {
+pub(crate) fn staff(person: i64, role: Role, org: i64) -> Actor {
     Actor::Staff(StaffRole { person: PersonId(person), role, org: OrgId(org) })
 }
 
-pub(super) const CITIZEN: Actor = Actor::Citizen(PersonId(100));
+pub(crate) const CITIZEN: Actor = Actor::Citizen(PersonId(100));
 
-pub(super) fn screener() -> Actor {
+pub(crate) fn screener() -> Actor {
     staff(1, Role::Screener, 1)
 }
-pub(super) fn kutim_coordinator() -> Actor {
+pub(crate) fn kutim_coordinator() -> Actor {
     staff(2, Role::Coordinator, 10)
 }
-pub(super) fn pupr_officer() -> Actor {
+pub(crate) fn pupr_officer() -> Actor {
     staff(3, Role::Officer, 11)
 }
-pub(super) fn dlh_officer() -> Actor {
+pub(crate) fn dlh_officer() -> Actor {
     staff(4, Role::Officer, 13)
 }
-pub(super) fn jayapura_coordinator() -> Actor {
+pub(crate) fn jayapura_coordinator() -> Actor {
     staff(5, Role::Coordinator, 20)
 }
-pub(super) fn jayapura_officer() -> Actor {
+pub(crate) fn jayapura_officer() -> Actor {
     staff(6, Role::Officer, 21)
 }
-pub(super) fn ombudsman() -> Actor {
+pub(crate) fn ombudsman() -> Actor {
     staff(7, Role::Supervisor, 1)
 }
 
-fn text(s: &str) -> Text {
+pub(crate) fn text(s: &str) -> Text {
     Text::message(s).unwrap()
 }
 
-pub(super) fn draft(privacy: Privacy) -> Draft {
+pub(crate) fn draft(privacy: Privacy) -> Draft {
     Draft {
         kind: ReportType::Pengaduan,
         title: Text::title("Jalan rusak di Sangatta Utara").unwrap(),
@@ -117,7 +117,7 @@ pub(super) fn draft(privacy: Privacy) -> Draft {
     }
 }
 
-pub(super) fn filed(w: &World, privacy: Privacy) -> Report {
+pub(crate) fn filed(w: &World, privacy: Privacy) -> Report {
     let f = file(draft(privacy), &CITIZEN, TrackingNumber::from_random(42), None, &w.ctx(t0())).unwrap();
     let mut r = f.report;
     r.id = ReportId(1);
@@ -125,7 +125,7 @@ pub(super) fn filed(w: &World, privacy: Privacy) -> Report {
 }
 
 /// Applies a command, asserting it is accepted, and returns the new state.
-pub(super) fn ok(w: &World, r: &Report, actor: &Actor, cmd: Command, now: Timestamp) -> Report {
+pub(crate) fn ok(w: &World, r: &Report, actor: &Actor, cmd: Command, now: Timestamp) -> Report {
     match decide(r, actor, r.version, cmd.clone(), &w.ctx(now)) {
         Ok(t) => {
             assert!(invariant_violations(&t.report).is_empty(), "{:?} after {cmd:?}", invariant_violations(&t.report));
@@ -139,24 +139,24 @@ fn refused(w: &World, r: &Report, actor: &Actor, cmd: Command, now: Timestamp) -
     decide(r, actor, r.version, cmd, &w.ctx(now)).expect_err("should be refused")
 }
 
-fn verify_to(instansi: i64) -> Command {
+pub(crate) fn verify_to(instansi: i64) -> Command {
     Command::Verify(Verification { instansi: Some(OrgId(instansi)), ..Verification::default() })
 }
 
-fn dispose(units: &[i64]) -> Command {
+pub(crate) fn dispose(units: &[i64]) -> Command {
     Command::Dispose { units: units.iter().map(|u| OrgId(*u)).collect(), note: None }
 }
 
-fn answer(kind: AnswerKind) -> Command {
+pub(crate) fn answer(kind: AnswerKind) -> Command {
     Command::Respond { unit: None, answer: kind, text: text("Jalan sudah ditambal."), attachments: vec![] }
 }
 
-fn day(n: i64) -> Timestamp {
+pub(crate) fn day(n: i64) -> Timestamp {
     t0() + Duration::days(n)
 }
 
 /// Filed, verified to Kutai Timur, disposed to Dinas PUPR.
-pub(super) fn in_progress(w: &World) -> Report {
+pub(crate) fn in_progress(w: &World) -> Report {
     let r = filed(w, Privacy::default());
     let r = ok(w, &r, &screener(), verify_to(10), day(1));
     ok(w, &r, &kutim_coordinator(), dispose(&[11]), day(1))

@@ -54,6 +54,19 @@ test('public pages', async (t) => {
   });
   await page(t, 'login', (p) => visit(p, env, '/masuk'));
   await page(t, 'register', (p) => visit(p, env, '/daftar'));
+  await page(t, 'forgot password', (p) => visit(p, env, '/lupa-sandi'));
+  await page(t, 'forgot password, sent', async (p) => {
+    await visit(p, env, '/lupa-sandi');
+    await p.locator('input#email').fill('tidak.ada@example.com');
+    await clickAndWait(p, p.locator('form#forgot [type=submit]'));
+    await p.locator('#sent').waitFor();
+  });
+  await page(t, 'choose a new password (form)', (p) => visit(p, env, '/atur-sandi/tautan-uji'));
+  await page(t, 'confirm the e-mail address (button)', (p) => visit(p, env, '/akun/verifikasi/tautan-uji'));
+  await page(t, 'unsubscribe, a bad link (404)', async (p) => {
+    const response = await p.goto(new URL('/berhenti/received.00.00', env.base).href, { waitUntil: 'load' });
+    assert.equal(response.status(), 404);
+  });
 });
 
 test('filing a report', async (t) => {
@@ -96,6 +109,17 @@ test("reporter's pages", async (t) => {
   await page(t, 'my reports', async (p) => {
     await signIn(p, env, DEMO.citizen);
     await visit(p, env, '/laporan-saya');
+  });
+  await page(t, 'notification settings', async (p) => {
+    await signIn(p, env, DEMO.citizen);
+    await visit(p, env, '/akun/notifikasi');
+    assert.ok(await p.locator('input[type=checkbox][name=jenis]').count() > 0, 'the notices are offered');
+  });
+  await page(t, 'notification settings, saved', async (p) => {
+    await signIn(p, env, DEMO.citizen);
+    await visit(p, env, '/akun/notifikasi');
+    await clickAndWait(p, p.locator('form#notices [type=submit]'));
+    await p.locator('#saved').waitFor();
   });
   await page(t, 'public detail, signed in (support form)', async (p) => {
     await signIn(p, env, DEMO.citizen);

@@ -80,12 +80,32 @@ test('intake, administration and the role chooser', async (t) => {
     await p.locator('.error-summary').waitFor();
   });
   await page(t, 'admin: Kutai Timur', STAFF.admin, () => {}, '/staf/admin');
-  for (const section of ['orang', 'aturan', 'templat', 'batas']) {
+  for (const section of ['orang', 'aturan', 'templat', 'batas', 'webhook']) {
     await page(t, `admin: ${section}`, STAFF.admin, async (p) => {
       await visit(p, env, `/staf/admin?bagian=${section}`);
       assert.equal(await p.locator(`section#${section}`).count(), 1, `the ${section} section is shown`);
     }, '/staf/admin');
   }
+  await page(t, 'admin: webhook registered (secret shown once)', STAFF.admin, async (p) => {
+    await visit(p, env, '/staf/admin?bagian=webhook');
+    await p.locator('#w-url').fill(`https://penerima.example/aduan/${unique('hook')}`);
+    // A rare event, so that the demo's receiver-less webhook is seldom called.
+    await p.locator('#w-event-ombudsman_flagged').check();
+    await clickAndWait(p, p.locator('form#webhook-create [type=submit]'));
+    await p.locator('#webhook-secret').waitFor();
+  }, '/staf/admin');
+  await page(t, 'admin: webhook, a bad address refused', STAFF.admin, async (p) => {
+    await visit(p, env, '/staf/admin?bagian=webhook');
+    // A URL to the browser, but not http(s): the server refuses it.
+    await p.locator('#w-url').fill('ftp://penerima.example/aduan');
+    await clickAndWait(p, p.locator('form#webhook-create [type=submit]'));
+    await p.locator('#admin-error').waitFor();
+  }, '/staf/admin');
+  // The outbox is the national admin's (an admin at the root of the tree).
+  await page(t, 'admin: kiriman (national admin)', 'admin.nasional@demo.aduan.id', async (p) => {
+    await visit(p, env, '/staf/admin?bagian=kiriman&keadaan=semua');
+    assert.equal(await p.locator('section#kiriman').count(), 1, 'the kiriman section is shown');
+  }, '/staf/admin');
   await page(t, 'role chooser /staf/peran', null, async (p) => {
     await signIn(p, env, STAFF.coordinator);
     await visit(p, env, '/staf/peran');

@@ -333,8 +333,9 @@ impl App {
         Some(format!("{payload}.{}", self.sign(&payload)))
     }
 
-    /// Turns off the kind of notice a link's token names; the same link works again.
-    pub async fn unsubscribe(&self, token: &str) -> AppResult<NoticeKind> {
+    /// The kind of notice a genuine unsubscribe token names, and whose it is; nothing
+    /// changes (a page may ask before unsubscribing).
+    pub fn read_unsubscribe_token(&self, token: &str) -> AppResult<(NoticeKind, String)> {
         let bad = || AppError::NotFound("unsubscribe link".into());
         let (payload, signature) = token.trim().rsplit_once('.').ok_or_else(bad)?;
         if !self.signature_matches(payload, signature) {
@@ -343,6 +344,12 @@ impl App {
         let (kind, subject) = payload.split_once('.').ok_or_else(bad)?;
         let kind = NoticeKind::parse(kind).filter(|k| !k.essential()).ok_or_else(bad)?;
         let subject = hex::decode(subject).ok().and_then(|s| String::from_utf8(s).ok()).ok_or_else(bad)?;
+        Ok((kind, subject))
+    }
+
+    /// Turns off the kind of notice a link's token names; the same link works again.
+    pub async fn unsubscribe(&self, token: &str) -> AppResult<NoticeKind> {
+        let (kind, subject) = self.read_unsubscribe_token(token)?;
         self.store().set_opt_out(&subject, kind, true, self.now()).await?;
         tracing::info!(kind = kind.as_str(), "unsubscribed");
         Ok(kind)

@@ -1,8 +1,7 @@
 //! Accounts: register, sign in, sign out, "my reports". A session is a sign-in token of
-//! the service in an HttpOnly cookie; sign-in attempts are throttled per address.
-//!
-//! Hooks left for notifications: a new account's e-mail address is not verified yet,
-//! and there is no password reset; both arrive with outgoing mail.
+//! the service in an HttpOnly cookie; sign-in attempts are throttled per address. A new
+//! account is mailed a link that confirms its address; "my reports" offers it again
+//! until the address is confirmed (the pages of mail are in `notices`).
 
 use super::lang::Lang;
 use super::session::{SESSION_COOKIE, Visitor, is_local_path};
@@ -22,6 +21,9 @@ use serde::Deserialize;
 #[derive(Deserialize, Default)]
 pub struct Next {
     ke: Option<String>,
+    /// `baru` after a password reset: the sign-in form says the new password is saved.
+    #[serde(default)]
+    sandi: Option<String>,
 }
 
 impl Next {
@@ -37,6 +39,7 @@ struct SignInPage {
     email: String,
     next: String,
     error: Option<String>,
+    notice: Option<String>,
 }
 
 /// `GET /masuk`.
@@ -47,6 +50,13 @@ pub async fn sign_in_form(v: Visitor, Query(next): Query<Next>) -> PageResult {
         // Empty unless asked: after sign-in a citizen goes to "my reports", staff to their desk.
         next: next.target(""),
         error: None,
+        notice: (next.sandi.as_deref() == Some("baru")).then(|| {
+            v.t(
+                "Kata sandi baru Anda tersimpan. Silakan masuk dengannya.",
+                "Your new password is saved. Sign in with it.",
+            )
+            .to_string()
+        }),
     };
     Ok(render(&page))
 }
@@ -66,13 +76,14 @@ pub struct SignInForm {
 /// `POST /masuk`.
 pub async fn sign_in(State(state): State<AppState>, v: Visitor, Form(form): Form<SignInForm>) -> PageResult {
     v.check_csrf(&form.csrf)?;
-    let next = Next { ke: Some(form.ke.clone()) }.target("/laporan-saya");
+    let next = Next { ke: Some(form.ke.clone()), sandi: None }.target("/laporan-saya");
     let again = |status: StatusCode, error: &str| {
         let page = SignInPage {
             c: v.chrome(v.t("Masuk", "Sign in"), "masuk"),
             email: form.email.clone(),
-            next: Next { ke: Some(form.ke.clone()) }.target(""),
+            next: Next { ke: Some(form.ke.clone()), sandi: None }.target(""),
             error: Some(error.into()),
+            notice: None,
         };
         render_with(status, &page)
     };
@@ -176,7 +187,7 @@ pub struct RegisterForm {
 pub async fn register(State(state): State<AppState>, v: Visitor, Form(form): Form<RegisterForm>) -> PageResult {
     use super::filing::FieldError;
     v.check_csrf(&form.csrf)?;
-    let next = Next { ke: Some(form.ke.clone()) }.target("/laporan-saya");
+    let next = Next { ke: Some(form.ke.clone()), sandi: None }.target("/laporan-saya");
     let lang = v.lang;
     let mut errors = Vec::new();
     let limited = state.limits.check_sign_in(v.addr).is_err();
@@ -210,7 +221,11 @@ pub async fn register(State(state): State<AppState>, v: Visitor, Form(form): For
         let locale = if v.lang == Lang::En { Locale::En } else { Locale::Id };
         let phone = Some(phone).filter(|p| !p.is_empty());
         match state.app.add_person(&form.name, Some(&form.email), phone, locale, Some(&form.password)).await {
-            Ok(_) => {
+            Ok(person) => {
+                // The address is confirmed by mail; a failure there does not undo the account.
+                if let Err(e) = state.app.request_email_verification(person).await {
+                    tracing::warn!(person = %person, error = %e, "address verification not sent");
+                }
                 let issued = state.app.sign_in_citizen(&form.email, &form.password).await?;
                 return Ok(start_session(&state, &v, issued, &next));
             }
@@ -264,11 +279,21 @@ struct MinePage {
     name: String,
     rows: Vec<Row>,
     next: Option<String>,
+    /// The account's address, when it has one.
+    email: String,
+    /// The address is not confirmed yet (and mail can be sent to confirm it).
+    unverified: bool,
+    /// A confirmation link was just sent.
+    verification_sent: bool,
+    verify_hours: i64,
 }
 
 #[derive(Deserialize, Default)]
 pub struct MineQuery {
     setelah: Option<String>,
+    /// `terkirim` after a confirmation link was sent again.
+    #[serde(default)]
+    verifikasi: Option<String>,
 }
 
 /// `GET /laporan-saya`: the signed-in person's reports, newest first.
@@ -289,11 +314,18 @@ pub async fn my_reports(State(state): State<AppState>, v: Visitor, Query(q): Que
             row
         })
         .collect();
+    let unverified = person.email.is_some()
+        && app.options().media.email
+        && app.store().email_verified_at(person.id).await.map_err(AppError::from)?.is_none();
     let page = MinePage {
         c: v.chrome(v.t("Laporan saya", "My reports"), "saya"),
         name: person.display_name.clone(),
         rows,
         next: page.next.map(|c| format!("/laporan-saya?setelah={}", super::percent_encode(&c.encode()))),
+        email: person.email.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default(),
+        unverified,
+        verification_sent: q.verifikasi.as_deref() == Some("terkirim"),
+        verify_hours: aduan_service::VERIFY_LIFETIME_HOURS,
     };
     Ok(render(&page))
 }

@@ -12,6 +12,7 @@ mod follow;
 mod format;
 mod home;
 mod lang;
+mod notices;
 mod public;
 mod regions;
 mod session;
@@ -62,6 +63,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/daftar", get(account::register_form).post(account::register))
         .route("/keluar", post(account::sign_out))
         .route("/laporan-saya", get(account::my_reports))
+        .route("/akun/notifikasi", get(notices::preferences).post(notices::save_preferences))
+        .route("/akun/verifikasi", post(notices::resend_verification))
+        .route("/akun/verifikasi/{token}", get(notices::verify_page).post(notices::verify))
+        .route("/berhenti/{token}", get(notices::unsubscribe_page).post(notices::unsubscribe))
+        .route("/lupa-sandi", get(notices::forgot_form).post(notices::forgot))
+        .route("/atur-sandi/{token}", get(notices::reset_form).post(notices::reset))
         .merge(staff::routes(state))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::guard))
 }

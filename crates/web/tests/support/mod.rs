@@ -46,6 +46,11 @@ impl World {
     }
 
     pub async fn with_settings(name: &str, settings: WebSettings) -> World {
+        World::with_media(name, settings, aduan_service::Media::default()).await
+    }
+
+    /// A world whose application writes messages for these media (none by default).
+    pub async fn with_media(name: &str, settings: WebSettings, media: aduan_service::Media) -> World {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("web-api").join(name);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("dir");
@@ -56,6 +61,7 @@ impl World {
         let options = AppOptions {
             attachment_dir: Some(dir.join("attachments")),
             max_upload_bytes: 256 * 1024,
+            media,
             ..AppOptions::default()
         };
         let app = Arc::new(

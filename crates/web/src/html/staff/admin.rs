@@ -1,15 +1,19 @@
 //! The organisation admin's pages: units, people and their roles, routing rules, answer
-//! templates, deadline overrides, and — for the national admin — categories and the
-//! holiday calendar. Every form calls one admin use case of the service, which checks
-//! the admin's scope; a refusal comes back on the page.
+//! templates, deadline overrides, webhooks, and — for the national admin — categories,
+//! the holiday calendar and the outbox of outgoing messages. Every form calls one admin
+//! use case of the service, which checks the admin's scope; a refusal comes back on the
+//! page.
 
 use super::Staff;
 use crate::AppState;
 use crate::api::input;
+use crate::html::format;
+use crate::html::lang::Lang;
 use crate::html::views::{Choice, category_choices};
 use crate::html::{Chrome, PageResult, render_with, see_other};
 use aduan_domain::Refusal;
-use aduan_domain::ids::{AssignmentId, OrgId, RuleId, TemplateId};
+use aduan_domain::ids::{AssignmentId, MessageId, OrgId, RuleId, TemplateId, WebhookId};
+use aduan_domain::notice::{DeliveryState, Message, WEBHOOK_EVENTS, Webhook};
 use aduan_domain::org::OrgKind;
 use aduan_domain::person::Role;
 use aduan_domain::region::RegionCode;
@@ -17,6 +21,7 @@ use aduan_domain::routing::NewRoutingRule;
 use aduan_domain::sla::Limits;
 use aduan_domain::template::{NewAnswerTemplate, parse_body, parse_title};
 use aduan_service::{AppError, Reference};
+use aduan_store::MessageFilter;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -36,6 +41,8 @@ pub struct UnitRow {
     pub parent: String,
     pub active: bool,
     pub depth: usize,
+    /// Shown in the overview of a large tree: a link to the units below it.
+    pub browse: bool,
 }
 
 pub struct PersonRow {
@@ -78,6 +85,62 @@ pub struct YearRow {
     pub missing: bool,
 }
 
+pub struct HookRow {
+    pub id: String,
+    pub org: String,
+    pub url: String,
+    /// The events asked for, or "all".
+    pub events: String,
+    pub active: bool,
+}
+
+/// The latest deliveries of one webhook.
+pub struct Deliveries {
+    pub url: String,
+    pub rows: Vec<MessageRow>,
+}
+
+/// One message of the outbox (or one delivery of a webhook).
+pub struct MessageRow {
+    pub id: String,
+    pub when: String,
+    pub kind: String,
+    pub event: String,
+    pub medium: &'static str,
+    pub address: String,
+    pub state: &'static str,
+    pub state_label: String,
+    pub attempts: u32,
+    pub last_error: String,
+    pub response: String,
+}
+
+/// A webhook just registered: its secret is shown this once.
+pub struct NewSecret {
+    pub url: String,
+    pub secret: String,
+}
+
+/// What one section shows beside its lists: the webhook whose deliveries are open, the
+/// outbox's filter, a secret to copy, and what the register form keeps after an error.
+#[derive(Default)]
+pub struct Shown {
+    /// The organisation whose units the unit section lists (default: the admin's own).
+    pub induk: String,
+    pub hook: Option<i64>,
+    pub keadaan: String,
+    pub secret: Option<NewSecret>,
+    pub url: String,
+    pub events: Vec<String>,
+}
+
+/// One checkbox of the webhook form.
+pub struct EventChoice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
 #[derive(Template)]
 #[template(path = "staf_admin.html")]
 struct AdminPage {
@@ -98,6 +161,17 @@ struct AdminPage {
     templates: Vec<TemplateRow>,
     limits: Vec<LimitsRow>,
     years: Vec<YearRow>,
+    /// An admin at the root of the tree: the deployment's outbox is theirs.
+    deployment: bool,
+    /// The organisation the unit and rule lists are narrowed to.
+    induk: String,
+    hooks: Vec<HookRow>,
+    deliveries: Option<Deliveries>,
+    secret: Option<NewSecret>,
+    hook_url: String,
+    events: Vec<EventChoice>,
+    messages: Vec<MessageRow>,
+    states: Vec<Choice>,
 }
 
 #[derive(Deserialize, Default)]
@@ -107,10 +181,23 @@ pub struct AdminQuery {
     /// The section shown: one at a time keeps a regency's long lists readable.
     #[serde(default)]
     bagian: String,
+    /// The webhook whose latest deliveries are listed.
+    #[serde(default)]
+    hook: String,
+    /// The outbox's filter: `failed` (the default), `pending`, `sent` or `semua`.
+    #[serde(default)]
+    keadaan: String,
+    /// The organisation whose units are listed.
+    #[serde(default)]
+    induk: String,
 }
 
 /// The admin page's sections, in the order of its tabs.
-const SECTIONS: [&str; 7] = ["unit", "orang", "aturan", "templat", "batas", "kategori", "libur"];
+const SECTIONS: [&str; 9] = ["unit", "orang", "aturan", "templat", "batas", "webhook", "kategori", "libur", "kiriman"];
+
+/// Deliveries listed for one webhook; failed messages listed in the outbox.
+const DELIVERIES_SHOWN: u32 = 20;
+const MESSAGES_SHOWN: u32 = 50;
 
 fn section(name: &str) -> &'static str {
     SECTIONS.into_iter().find(|s| *s == name).unwrap_or("unit")
@@ -119,15 +206,18 @@ fn section(name: &str) -> &'static str {
 /// `GET /staf/admin`.
 async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<AdminQuery>) -> PageResult {
     let done = (!q.ok.is_empty()).then(|| staff.t("Perubahan tersimpan.", "Changes saved.").to_string());
-    admin_page(&state, &staff, section(&q.bagian), done, None, StatusCode::OK).await
+    let shown = Shown { hook: q.hook.trim().parse().ok(), keadaan: q.keadaan, induk: q.induk, ..Shown::default() };
+    admin_page(&state, &staff, section(&q.bagian), done, None, shown, StatusCode::OK).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn admin_page(
     state: &AppState,
     staff: &Staff,
     bagian: &'static str,
     done: Option<String>,
     error: Option<String>,
+    shown: Shown,
     status: StatusCode,
 ) -> PageResult {
     if staff.role.role != Role::OrgAdmin {
@@ -143,11 +233,20 @@ async fn admin_page(
     let actor = staff.actor();
     let root = staff.role.org;
     let national = reference.orgs.national().is_some_and(|n| n.id == root);
-    let scope: Vec<OrgId> = reference.orgs.subtree(root);
-    let units = tree_rows(&reference, root);
-    let org_choice = |kinds: &[OrgKind]| -> Vec<Choice> {
-        units
-            .iter()
+    let deployment = reference.orgs.get(root).is_some_and(|o| o.parent.is_none());
+    let bagian = match bagian {
+        "kategori" | "libur" if !national => "unit",
+        "kiriman" if !deployment => "unit",
+        b => b,
+    };
+    let scope: std::collections::BTreeSet<OrgId> = reference.orgs.subtree(root).into_iter().collect();
+    let tree = tree_rows(&reference, root);
+    // A tree too large for a select (the national one) takes organisation codes typed.
+    let large = tree.len() > UNIT_ROWS;
+    let rule_filter = reference.orgs.by_code(shown.induk.trim()).map(|o| o.id).filter(|id| scope.contains(id));
+    let units = unit_rows(&reference, root, &shown.induk);
+    let choices = |rows: &[UnitRow], kinds: &[OrgKind]| -> Vec<Choice> {
+        rows.iter()
             .filter(|u| kinds.iter().any(|k| k.as_str() == u.kind))
             .map(|u| Choice::new(u.code.clone(), format!("{}{}", "\u{a0}\u{a0}".repeat(u.depth), u.name), ""))
             .collect()
@@ -171,6 +270,8 @@ async fn admin_page(
         .rules()
         .iter()
         .filter(|r| scope.contains(&r.instansi))
+        // A national list has a rule per regency and category: one instansi at a time.
+        .filter(|r| !large || rule_filter.is_some_and(|i| i == r.instansi))
         .map(|r| RuleRow {
             id: r.id.0.to_string(),
             category: category(Some(r.category)),
@@ -215,16 +316,42 @@ async fn admin_page(
     } else {
         Vec::new()
     };
+    let zone = reference.orgs.zone_of(root);
+    let (mut hooks, mut deliveries) = (Vec::new(), None);
+    if bagian == "webhook" {
+        let all = app.webhooks_in_scope(&actor).await?;
+        hooks = all.iter().map(|h| hook_row(lang, &reference, h)).collect();
+        if let Some(id) = shown.hook {
+            let id = WebhookId(id);
+            let rows = app.webhook_deliveries(&actor, id, DELIVERIES_SHOWN).await?;
+            deliveries = Some(Deliveries {
+                url: all.iter().find(|h| h.id == id).map(|h| h.url.clone()).unwrap_or_default(),
+                rows: rows.iter().map(|m| message_row(lang, zone, m)).collect(),
+            });
+        }
+    }
+    let keadaan = match shown.keadaan.as_str() {
+        "pending" | "sent" | "semua" => shown.keadaan.clone(),
+        _ => "failed".to_string(),
+    };
+    let messages = if bagian == "kiriman" {
+        let filter = MessageFilter { state: DeliveryState::parse(&keadaan), ..MessageFilter::default() };
+        app.outbox_messages(&actor, &filter, MESSAGES_SHOWN).await?.iter().map(|m| message_row(lang, zone, m)).collect()
+    } else {
+        Vec::new()
+    };
     let page = AdminPage {
         c: staff.chrome(staff.t("Pengaturan organisasi", "Organisation administration"), "admin"),
         scope: reference.orgs.name_of(root).to_string(),
         national,
-        bagian: if !national && matches!(bagian, "kategori" | "libur") { "unit" } else { bagian },
+        bagian,
         done,
         error,
-        parents: org_choice(&[OrgKind::National, OrgKind::Instansi, OrgKind::Unit]),
-        instansi: org_choice(&[OrgKind::Instansi]),
-        orgs: org_choice(&[OrgKind::National, OrgKind::Instansi, OrgKind::Unit]),
+        // Each unit row offers the organisations listed beside it to move under.
+        parents: choices(&units, &[OrgKind::National, OrgKind::Instansi, OrgKind::Unit]),
+        instansi: choices(&tree, &[OrgKind::Instansi]),
+        orgs: if large { Vec::new() } else { choices(&tree, &[OrgKind::National, OrgKind::Instansi, OrgKind::Unit]) },
+        induk: shown.induk.trim().to_string(),
         units,
         people,
         roles: Role::STAFF
@@ -236,11 +363,119 @@ async fn admin_page(
         templates,
         limits,
         years,
+        deployment,
+        hooks,
+        deliveries,
+        secret: shown.secret,
+        hook_url: shown.url,
+        events: WEBHOOK_EVENTS
+            .into_iter()
+            .map(|code| {
+                let (id, en) = event_label(code);
+                EventChoice { code, label: lang.t(id, en), checked: shown.events.iter().any(|e| e == code) }
+            })
+            .collect(),
+        messages,
+        states: [
+            ("failed", "Gagal", "Failed"),
+            ("pending", "Menunggu dikirim", "Waiting to be sent"),
+            ("sent", "Terkirim", "Sent"),
+            ("semua", "Semua", "All"),
+        ]
+        .into_iter()
+        .map(|(value, id, en)| Choice::new(value, lang.t(id, en), &keadaan))
+        .collect(),
     };
     Ok(render_with(status, &page))
 }
 
+fn hook_row(lang: Lang, reference: &Reference, h: &Webhook) -> HookRow {
+    HookRow {
+        id: h.id.0.to_string(),
+        org: reference.orgs.name_of(h.org).to_string(),
+        url: h.url.clone(),
+        events: if h.events.is_empty() {
+            lang.t("semua peristiwa", "all events").to_string()
+        } else {
+            h.events.join(", ")
+        },
+        active: h.active,
+    }
+}
+
+fn message_row(lang: Lang, zone: aduan_domain::time::Zone, m: &Message) -> MessageRow {
+    let n = &m.message;
+    let (state_id, state_en) = match m.state {
+        DeliveryState::Pending => ("Menunggu dikirim", "Waiting to be sent"),
+        DeliveryState::Sent => ("Terkirim", "Sent"),
+        DeliveryState::Failed => ("Gagal", "Failed"),
+    };
+    MessageRow {
+        id: m.id.0.to_string(),
+        when: format::moment(lang, m.sent_at.unwrap_or(n.created_at), zone),
+        kind: lang.t(n.kind.label_id(), n.kind.label_en()).to_string(),
+        event: n.facts.event.clone().unwrap_or_default(),
+        medium: n.medium.as_str(),
+        address: n.address.clone(),
+        state: m.state.as_str(),
+        state_label: lang.t(state_id, state_en).to_string(),
+        attempts: m.attempts,
+        last_error: m.last_error.clone().unwrap_or_default(),
+        response: m.response.clone().unwrap_or_default(),
+    }
+}
+
+/// A webhook event's name for people (the code is what the receiver gets).
+fn event_label(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "submitted" => ("Laporan masuk", "Report submitted"),
+        "edited" => ("Laporan disunting", "Report edited"),
+        "verified" => ("Diverifikasi dan diteruskan", "Verified and forwarded"),
+        "info_requested" => ("Kelengkapan diminta", "More information requested"),
+        "info_provided" => ("Kelengkapan dikirim pelapor", "Information provided"),
+        "archived" => ("Diarsipkan", "Archived"),
+        "restored" => ("Dipulihkan", "Restored"),
+        "returned_not_authority" => ("Dikembalikan (bukan kewenangan)", "Returned (not our authority)"),
+        "disposed" => ("Didisposisi ke unit", "Assigned to a unit"),
+        "handed_back" => ("Dikembalikan ke koordinator", "Handed back to the coordinator"),
+        "answered" => ("Tindak lanjut dikirim", "Follow-up sent"),
+        "reporter_replied" => ("Pelapor menanggapi", "Reporter replied"),
+        "accepted" => ("Jawaban diterima pelapor", "Answer accepted"),
+        "auto_closed" => ("Ditutup otomatis", "Closed automatically"),
+        "closed_outside" => ("Diselesaikan di luar sistem", "Resolved outside the system"),
+        "rated" => ("Penilaian diberikan", "Rated"),
+        "appealed" => ("Banding diajukan", "Appealed"),
+        "internal_note" => ("Catatan internal", "Internal note"),
+        "deadline_missed" => ("Batas waktu terlewati", "Deadline missed"),
+        "ombudsman_flagged" => ("Ditandai Ombudsman", "Flagged by the Ombudsman"),
+        _ => ("Peristiwa lain", "Other event"),
+    }
+}
+
 /// The admin's organisation and everything below it, as an indented tree.
+/// Most rows the unit section lists at once; a larger tree (the national one: every
+/// regency with its OPDs) is shown one level down, each instansi linking to its units.
+const UNIT_ROWS: usize = 400;
+
+/// The unit section's rows: the tree under `induk` (a code in the admin's scope) or
+/// under the admin's organisation.
+fn unit_rows(reference: &Reference, root: OrgId, induk: &str) -> Vec<UnitRow> {
+    let base = reference
+        .orgs
+        .by_code(induk.trim())
+        .map(|o| o.id)
+        .filter(|id| reference.orgs.is_within(*id, root))
+        .unwrap_or(root);
+    let mut rows = tree_rows(reference, base);
+    if rows.len() > UNIT_ROWS {
+        rows.retain(|u| u.depth <= 1);
+        for row in rows.iter_mut().filter(|u| u.depth == 1) {
+            row.browse = true;
+        }
+    }
+    rows
+}
+
 fn tree_rows(reference: &Reference, root: OrgId) -> Vec<UnitRow> {
     let mut out = Vec::new();
     let mut stack = vec![(root, 0usize)];
@@ -254,6 +489,7 @@ fn tree_rows(reference: &Reference, root: OrgId) -> Vec<UnitRow> {
             parent: o.parent.map(|p| reference.orgs.name_of(p).to_string()).unwrap_or_default(),
             active: o.active,
             depth,
+            browse: false,
         });
         let mut children: Vec<OrgId> = reference.orgs.children(id).to_vec();
         children.sort_by(|a, b| reference.orgs.name_of(*b).cmp(reference.orgs.name_of(*a)));
@@ -271,20 +507,65 @@ async fn change(
 ) -> PageResult {
     let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     staff.v.check_csrf(&one("csrf"))?;
-    match apply(&state, &staff, &bagian, &one).await {
-        Ok(()) => Ok(see_other(&format!("/staf/admin?bagian={}&ok=1", section(&bagian)))),
+    let registering = section(&bagian) == "webhook" && one("aksi") == "create";
+    let events: Vec<String> = pairs.iter().filter(|(k, _)| k == "events").map(|(_, v)| v.clone()).collect();
+    // What the register form keeps after a refusal.
+    let kept = || Shown { url: one("url"), events: events.clone(), ..Shown::default() };
+    let outcome = if registering {
+        let hook = async {
+            let org = input::org(&state.app, "org", &one("org"))?;
+            state.app.register_webhook(&staff.actor(), org, &one("url"), &events).await
+        };
+        hook.await.map(Some)
+    } else {
+        apply(&state, &staff, &bagian, &one).await.map(|()| None)
+    };
+    match outcome {
+        Ok(None) => Ok(see_other(&format!("/staf/admin?bagian={}&ok=1", section(&bagian)))),
+        // The secret is shown once, on this answer; it is never in an address.
+        Ok(Some(hook)) => {
+            let done = staff.t("Webhook terdaftar.", "Webhook registered.").to_string();
+            let shown = Shown { secret: Some(NewSecret { url: hook.url, secret: hook.secret }), ..Shown::default() };
+            admin_page(&state, &staff, "webhook", Some(done), None, shown, StatusCode::OK).await
+        }
         Err(AppError::Refused(r)) => {
-            let why = staff.lang().pick(r.message_id(), r.to_string());
+            let why = refusal_words(staff.lang(), section(&bagian), &r);
             let status = match r {
                 Refusal::OutOfScope | Refusal::RoleNotAllowed { .. } => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            admin_page(&state, &staff, section(&bagian), None, Some(why), status).await
+            let shown = if registering { kept() } else { Shown::default() };
+            admin_page(&state, &staff, section(&bagian), None, Some(why), shown, status).await
         }
         Err(AppError::Conflict(m)) => {
-            admin_page(&state, &staff, section(&bagian), None, Some(m), StatusCode::CONFLICT).await
+            admin_page(&state, &staff, section(&bagian), None, Some(m), Shown::default(), StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A refusal in the reader's words; the webhook and outbox forms have their own.
+fn refusal_words(lang: Lang, bagian: &str, r: &Refusal) -> String {
+    match (bagian, r) {
+        ("webhook", Refusal::Invalid { field, .. }) if field == "url" => lang
+            .t(
+                "Alamat webhook harus diawali http:// atau https://, memuat nama host, dan tanpa spasi.",
+                "The webhook address must start with http:// or https://, name a host and have no spaces.",
+            )
+            .into(),
+        ("webhook", Refusal::OutOfScope) => {
+            lang.t("Organisasi ini di luar cakupan Anda.", "This organisation is outside your scope.").into()
+        }
+        ("kiriman", Refusal::OutOfScope) => lang
+            .t(
+                "Hanya Admin Organisasi di tingkat nasional yang mengelola pesan keluar.",
+                "Only the national organisation admin manages outgoing messages.",
+            )
+            .into(),
+        ("kiriman", Refusal::Rule(_)) => lang
+            .t("Hanya pesan yang gagal yang dapat dikirim ulang.", "Only a failed message can be sent again.")
+            .into(),
+        _ => lang.pick(r.message_id(), r.to_string()),
     }
 }
 
@@ -376,6 +657,9 @@ async fn apply(
                 .map(|_| ())
         }
         ("libur", "load") => app.load_holiday_year_by(&by, &one("csv")).await.map(|_| ()),
+        ("webhook", "deactivate") => app.set_webhook_active_by(&by, WebhookId(id("hook")?), false).await,
+        ("webhook", "activate") => app.set_webhook_active_by(&by, WebhookId(id("hook")?), true).await,
+        ("kiriman", "resend") => app.resend_message(&by, MessageId(id("message")?)).await,
         _ => Err(Refusal::invalid("aksi", "unknown change").into()),
     }
 }

@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod event;
 pub mod ids;
 pub mod lifecycle;
+pub mod measures;
 pub mod notice;
 pub mod org;
 pub mod permission;

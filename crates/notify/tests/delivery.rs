@@ -4,11 +4,12 @@
 
 mod support;
 
+use aduan_domain::deadline::ClockKind;
 use aduan_domain::ids::{MessageId, ReportId};
 use aduan_domain::lifecycle::{Command, Draft};
 use aduan_domain::notice::{DeliveryState, Medium, Message, NoticeKind};
 use aduan_domain::permission::Actor;
-use aduan_domain::report::{AnswerKind, Privacy};
+use aduan_domain::report::{AnswerKind, ArchiveReason, Privacy};
 use aduan_domain::sla::Limits;
 use aduan_domain::time::ManualClock;
 use aduan_notify::render::{Links, render};
@@ -283,7 +284,6 @@ async fn no_rendered_message_carries_what_its_reader_may_not_see() {
     let f = &w.f;
     let id = w.file(w.draft(Privacy { anonymous: true, confidential: false })).await;
     w.act(&f.screener, id, Command::RequestInfo { question: text("Di km berapa?") }).await;
-    let link = w.app.store().report(id).await.expect("read").expect("report").tracking;
     let reporter = Actor::ReportLink(id);
     w.act(&reporter, id, Command::Reply { text: text("Km 12."), attachments: vec![] }).await;
     w.act(&f.screener, id, f.verify_to("KAB-64.08")).await;
@@ -296,7 +296,19 @@ async fn no_rendered_message_carries_what_its_reader_may_not_see() {
     )
     .await;
     w.act(&reporter, id, Command::Accept).await;
+    // A second report archived; a third left to run late: reminded, then marked missed.
+    let spam = w.file(w.draft(Privacy { anonymous: true, confidential: false })).await;
+    w.act(&f.screener, spam, Command::Archive { reason: ArchiveReason::Spam, note: None }).await;
+    let late = w.file(w.draft(Privacy { anonymous: true, confidential: false })).await;
+    // One left open with the coordinator, for the digest.
+    let open = w.file(w.draft(Privacy { anonymous: true, confidential: false })).await;
+    w.act(&f.screener, open, f.verify_to("KAB-64.08")).await;
+    w.clock.set(aduan_store::conformance::day(2) + Duration::hours(1));
     w.app.queue_reminders().await.expect("reminders");
+    w.clock.set(aduan_store::conformance::day(5));
+    let report = w.app.store().report(late).await.expect("read").expect("report");
+    let seq = report.active_clock(ClockKind::Verification).expect("verification clock").seq;
+    w.act(&Actor::System, late, Command::MarkOverdue { seq }).await;
 
     let mut seen: HashMap<NoticeKind, usize> = HashMap::new();
     for m in w.outbox().await.iter().filter(|m| m.message.medium != Medium::Webhook) {
@@ -304,7 +316,8 @@ async fn no_rendered_message_carries_what_its_reader_may_not_see() {
         let r = render(&m.message, &links).expect("renders");
         let all = format!("{}\n{}\n{}\n{}", r.subject, r.text, r.html, r.short);
         *seen.entry(m.message.kind).or_default() += 1;
-        assert!(all.contains(&link.to_string()), "a {:?} does not name its report:\n{all}", m.message.kind);
+        let named = m.message.facts.tracking.as_deref().or(m.message.facts.items.first().map(|i| i.tracking.as_str()));
+        assert!(named.is_some_and(|t| all.contains(t)), "a {:?} does not name its report:\n{all}", m.message.kind);
         assert!(!all.contains("Catatan rahasia"), "an internal note in a {:?}", m.message.kind);
         if m.message.address != "siti@example.id" {
             for who in IDENTITY {
@@ -319,6 +332,10 @@ async fn no_rendered_message_carries_what_its_reader_may_not_see() {
         NoticeKind::Answered,
         NoticeKind::Closed,
         NoticeKind::NewInQueue,
+        NoticeKind::Archived,
+        NoticeKind::DueSoon,
+        NoticeKind::DeadlineMissed,
+        NoticeKind::Digest,
     ] {
         assert!(seen.contains_key(&kind), "{kind:?} not written: {seen:?}");
     }

@@ -194,7 +194,8 @@ pub mod words {
 
     const DAYS_ID: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
     const DAYS_EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-    const MONTHS_ID: [&str; 12] = [
+    /// Indonesian month names, January first.
+    pub const MONTHS_ID: [&str; 12] = [
         "Januari",
         "Februari",
         "Maret",

@@ -72,20 +72,6 @@ const PLACES: &[&str] = &[
 ];
 const DURATIONS: &[&str] =
     &["tiga hari", "seminggu", "dua minggu", "sebulan", "dua bulan", "tiga bulan", "setengah tahun", "setahun lebih"];
-const MONTHS: &[&str] = &[
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
 
 /// A text of `part` for `category` (falling back to its parent and then to `*`), filled in.
 pub fn pick(rng: &mut impl Rng, category: &str, part: &str, place: &Place) -> String {
@@ -109,7 +95,8 @@ pub fn pick(rng: &mut impl Rng, category: &str, part: &str, place: &Place) -> St
 
 fn fill(rng: &mut impl Rng, template: &str, place: &Place) -> String {
     let pick = |rng: &mut dyn rand::RngCore, list: &[&str]| list[rng.random_range(0..list.len())].to_string();
-    let date = format!("{} {} 2026", rng.random_range(1..=28), MONTHS[rng.random_range(0..12)]);
+    let date =
+        format!("{} {} 2026", rng.random_range(1..=28), aduan_domain::time::words::MONTHS_ID[rng.random_range(0..12)]);
     template
         .replace("{desa}", &place.desa)
         .replace("{kecamatan}", &place.kecamatan)

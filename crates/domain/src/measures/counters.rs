@@ -70,6 +70,22 @@ pub enum Field {
 }
 
 impl Field {
+    /// The fields that carry no status, clock or stage.
+    pub const PLAIN: [Field; 12] = [
+        Field::Submitted,
+        Field::Archived,
+        Field::Verified,
+        Field::VerifiedOnTime,
+        Field::VerifiedLate,
+        Field::Answered,
+        Field::AnsweredOnTime,
+        Field::AnsweredLate,
+        Field::Closed,
+        Field::Rated,
+        Field::RatingSum,
+        Field::RatedFourPlus,
+    ];
+
     /// A stable text code for storage: `verified`, `open.in_progress`,
     /// `overdue.follow_up`, `days.first_answer.3`.
     pub fn code(self) -> String {
@@ -93,21 +109,7 @@ impl Field {
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        const PLAIN: [Field; 12] = [
-            Field::Submitted,
-            Field::Archived,
-            Field::Verified,
-            Field::VerifiedOnTime,
-            Field::VerifiedLate,
-            Field::Answered,
-            Field::AnsweredOnTime,
-            Field::AnsweredLate,
-            Field::Closed,
-            Field::Rated,
-            Field::RatingSum,
-            Field::RatedFourPlus,
-        ];
-        if let Some(f) = PLAIN.into_iter().find(|f| f.code() == code) {
+        if let Some(f) = Field::PLAIN.into_iter().find(|f| f.code() == code) {
             return Some(f);
         }
         let (head, rest) = code.split_once('.')?;

@@ -327,7 +327,7 @@ impl<'a> Generator<'a> {
 
         // Screening.
         if target == Status::Submitted {
-            return Ok(h.done());
+            return Ok(h.done(self.reference));
         }
         let ask = target == Status::NeedsInfo || self.rng.random_bool(0.1);
         if ask {
@@ -336,16 +336,16 @@ impl<'a> Generator<'a> {
             if !h.step(self.reference, &screener, Command::RequestInfo { question }, delay)?
                 || target == Status::NeedsInfo
             {
-                return Ok(h.done());
+                return Ok(h.done(self.reference));
             }
             if target == Status::Archived && self.rng.random_bool(0.5) {
                 h.run_system_after(self.reference, Duration::days(16));
-                return Ok(h.done());
+                return Ok(h.done(self.reference));
             }
             let info = self.text("*", "info", &place);
             let delay = self.hours(4, 120);
             if !h.step(self.reference, &reporter, Command::Reply { text: info, attachments: vec![] }, delay)? {
-                return Ok(h.done());
+                return Ok(h.done(self.reference));
             }
         }
         if target == Status::Archived {
@@ -355,7 +355,7 @@ impl<'a> Generator<'a> {
                 .unwrap_or(ArchiveReason::Incomplete);
             let delay = self.hours(1, 70);
             h.step(self.reference, &screener, Command::Archive { reason, note: None }, delay)?;
-            return Ok(h.done());
+            return Ok(h.done(self.reference));
         }
         let suggestion =
             self.reference.router.suggest(&self.reference.categories, Some(cat.id), h.report.location.region.as_ref());
@@ -365,7 +365,7 @@ impl<'a> Generator<'a> {
         // Most within the three working days, some late.
         let delay = if self.rng.random_bool(0.85) { self.hours(1, 60) } else { self.hours(72, 200) };
         if !h.step(self.reference, &screener, verify, delay)? || target == Status::Forwarded {
-            return Ok(h.done());
+            return Ok(h.done(self.reference));
         }
         // Distribution.
         let coordinator = self.staff(self.cast.coordinator, Role::Coordinator, instansi);
@@ -376,7 +376,7 @@ impl<'a> Generator<'a> {
         place.unit = self.reference.orgs.name_of(unit).to_string();
         let delay = self.hours(1, 30);
         if !h.step(self.reference, &coordinator, Command::Dispose { units: vec![unit], note: None }, delay)? {
-            return Ok(h.done());
+            return Ok(h.done(self.reference));
         }
         let officer = self.staff(self.cast.officer, Role::Officer, unit);
         if self.rng.random_bool(0.2) {
@@ -389,7 +389,7 @@ impl<'a> Generator<'a> {
             let delay = self.hours(4, 80);
             let progress = Command::Respond { unit: None, answer: AnswerKind::Progress, text, attachments: vec![] };
             if !h.step(self.reference, &officer, progress, delay)? || target == Status::InProgress {
-                return Ok(h.done());
+                return Ok(h.done(self.reference));
             }
         }
         let mut rounds = 0;
@@ -399,7 +399,7 @@ impl<'a> Generator<'a> {
             let delay = if self.rng.random_bool(0.8) { self.hours(8, 110) } else { self.hours(120, 400) };
             let answer = Command::Respond { unit: None, answer: AnswerKind::Final, text, attachments: vec![] };
             if !h.step(self.reference, &officer, answer, delay)? || target == Status::Responded {
-                return Ok(h.done());
+                return Ok(h.done(self.reference));
             }
             // The reporter's answer to the answer.
             let roll = self.rng.random_range(0..100);
@@ -407,7 +407,7 @@ impl<'a> Generator<'a> {
                 let reply = self.text("*", "reply", &place);
                 let delay = self.hours(6, 100);
                 if !h.step(self.reference, &reporter, Command::Reply { text: reply, attachments: vec![] }, delay)? {
-                    return Ok(h.done());
+                    return Ok(h.done(self.reference));
                 }
                 continue;
             }
@@ -422,7 +422,7 @@ impl<'a> Generator<'a> {
                 h.step(self.reference, &coordinator, Command::CloseOutside { reason }, delay)?
             };
             if !closed || h.report.status != Status::Closed {
-                return Ok(h.done());
+                return Ok(h.done(self.reference));
             }
             if self.rng.random_bool(0.6) {
                 let stars = *[5u8, 5, 5, 4, 4, 4, 3, 2, 1].choose(&mut self.rng).unwrap_or(&4);
@@ -430,7 +430,7 @@ impl<'a> Generator<'a> {
                 let comment = if self.rng.random_bool(0.5) { Some(self.text("*", part, &place)) } else { None };
                 let delay = self.hours(0, 48);
                 if !h.step(self.reference, &reporter, Command::Rate { stars, comment }, delay)? {
-                    return Ok(h.done());
+                    return Ok(h.done(self.reference));
                 }
                 if stars <= 2 && rounds == 1 && self.rng.random_bool(0.3) {
                     let reason = self.text("*", "appeal", &place);
@@ -440,7 +440,7 @@ impl<'a> Generator<'a> {
                     }
                 }
             }
-            return Ok(h.done());
+            return Ok(h.done(self.reference));
         }
     }
 }
@@ -497,8 +497,8 @@ impl History {
         acted
     }
 
-    fn done(self) -> ImportedReport {
-        ImportedReport { report: self.report, events: self.events }
+    fn done(self, reference: &Reference) -> ImportedReport {
+        ImportedReport::new(self.report, self.events, &reference.calendar, &reference.orgs)
     }
 }
 

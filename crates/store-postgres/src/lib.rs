@@ -7,6 +7,7 @@
 mod credentials;
 mod directory;
 mod listing;
+mod measures;
 mod outbox;
 mod public_events;
 mod reference;
@@ -22,6 +23,7 @@ use aduan_domain::ids::{
     AssignmentId, CategoryId, CredentialId, MessageId, OrgId, PersonId, ReportId, RuleId, TemplateId, WebhookId,
 };
 use aduan_domain::lifecycle::{Filing, Transition};
+use aduan_domain::measures::Cells;
 use aduan_domain::notice::{Message, NewAccountToken, NewMessage, NewWebhook, NoticeKind, TokenPurpose, Webhook};
 use aduan_domain::org::{NewOrganisation, Organisation};
 use aduan_domain::person::{Email, NewPerson, Person, Role, RoleAssignment};
@@ -33,8 +35,8 @@ use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::batch::{FileMany, FilingQueue};
 use aduan_store::{
-    IdempotencyKey, ImportedReport, MessageFilter, Page, PageRequest, ReportFilter, ReportSummary, Scope, Store,
-    StoreError, StoreResult,
+    CellQuery, IdempotencyKey, ImportedReport, MessageFilter, Page, PageRequest, ReportFilter, ReportSummary, Scope,
+    Store, StoreError, StoreResult,
 };
 use async_trait::async_trait;
 use directory::PersonKey;
@@ -90,10 +92,13 @@ impl FileMany for Filer {
             }
         }
         outbox::insert(&mut tx, &outbox::filed(batch, &ids)).await?;
+        measures::add(&mut tx, &Cells::sum(batch.iter().map(|(f, _)| &f.measures))).await?;
         tx.commit().await?;
         Ok(ids)
     }
 }
+
+const IDS_AFTER: &str = "SELECT id FROM reports WHERE id > $1 ORDER BY id LIMIT $2";
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -337,6 +342,7 @@ impl Store for PgStore {
         let mut tx = self.begin().await?;
         reports::update(&mut tx, t.expected_version, &t.report, &t.events).await?;
         outbox::insert(&mut tx, &t.messages).await?;
+        measures::add(&mut tx, &t.measures).await?;
         let id = t.report.id;
         let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
         tx.commit().await?;
@@ -392,6 +398,24 @@ impl Store for PgStore {
         let items: Vec<_> = batch.iter().map(|r| (&r.report, &r.events[..])).collect();
         let mut tx = self.begin().await?;
         reports::insert(&mut tx, &items).await?;
+        measures::add(&mut tx, &Cells::sum(batch.iter().map(|r| &r.measures))).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn report_ids_after(&self, after: ReportId, limit: u32) -> StoreResult<Vec<ReportId>> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as(IDS_AFTER).bind(after.0).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|(id,)| ReportId(id)).collect())
+    }
+
+    async fn measure_cells(&self, query: &CellQuery) -> StoreResult<Cells> {
+        measures::read(&self.pool, query).await
+    }
+
+    async fn replace_measures(&self, cells: &Cells) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        measures::replace(&mut tx, cells).await?;
         tx.commit().await?;
         Ok(())
     }

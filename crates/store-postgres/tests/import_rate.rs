@@ -48,7 +48,7 @@ async fn import_rate() {
             events.extend(t.events);
             report = t.report;
         }
-        reports.push(ImportedReport { report, events });
+        reports.push(ImportedReport::new(report, events, &f.calendar, &f.orgs));
     }
     let events: usize = reports.iter().map(|r| r.events.len()).sum();
     let deadlines: usize = reports.iter().map(|r| r.report.deadlines.len()).sum();

@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod codec;
 mod error;
+pub mod measures;
 mod outbox;
 mod port;
 mod query;
@@ -18,6 +19,7 @@ mod query;
 pub mod conformance;
 
 pub use error::{StoreError, StoreResult};
+pub use measures::CellQuery;
 pub use outbox::MessageFilter;
 pub use port::{IdempotencyKey, ImportedReport, Store};
 pub use query::{Cursor, NO_DEADLINE_MICROS, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder};

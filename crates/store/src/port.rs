@@ -1,9 +1,10 @@
 //! The storage trait.
 
 use crate::error::StoreResult;
+use crate::measures::CellQuery;
 use crate::outbox::MessageFilter;
 use crate::query::{Page, PageRequest, ReportFilter, ReportSummary, Scope};
-use aduan_domain::calendar::Holiday;
+use aduan_domain::calendar::{Holiday, HolidayCalendar};
 use aduan_domain::category::{Category, NewCategory};
 use aduan_domain::credential::{Credential, NewCredential};
 use aduan_domain::event::{Event, NewEvent};
@@ -11,8 +12,9 @@ use aduan_domain::ids::{
     AssignmentId, CategoryId, CredentialId, MessageId, OrgId, PersonId, ReportId, RuleId, TemplateId, WebhookId,
 };
 use aduan_domain::lifecycle::{Filing, Transition};
+use aduan_domain::measures::Cells;
 use aduan_domain::notice::{Message, NewAccountToken, NewMessage, NewWebhook, NoticeKind, TokenPurpose, Webhook};
-use aduan_domain::org::{NewOrganisation, Organisation};
+use aduan_domain::org::{NewOrganisation, OrgTree, Organisation};
 use aduan_domain::person::{Email, NewPerson, Person, Role, RoleAssignment};
 use aduan_domain::report::Report;
 use aduan_domain::routing::{NewRoutingRule, RoutingRule};
@@ -29,6 +31,16 @@ use std::collections::HashMap;
 pub struct ImportedReport {
     pub report: Report,
     pub events: Vec<NewEvent>,
+    /// What the report adds to the evaluation cells ([`aduan_domain::measures::contribution`]).
+    pub measures: Cells,
+}
+
+impl ImportedReport {
+    /// A report with its history and what it adds to the evaluation cells.
+    pub fn new(report: Report, events: Vec<NewEvent>, calendar: &HolidayCalendar, orgs: &OrgTree) -> Self {
+        let measures = aduan_domain::measures::contribution(&report, calendar, orgs);
+        ImportedReport { report, events, measures }
+    }
 }
 
 /// A client's idempotency key for filing a report: a retry with the same caller and key
@@ -151,8 +163,20 @@ pub trait Store: Send + Sync + 'static {
     async fn count_reports(&self, filter: &ReportFilter) -> StoreResult<u64>;
     /// Records one supporter ("dukung"); `false` if this supporter already did.
     async fn add_support(&self, report: ReportId, supporter: &str, now: Timestamp) -> StoreResult<bool>;
-    /// Loads many reports with their histories in few transactions.
+    /// Loads many reports with their histories in few transactions, adding their
+    /// measures to the evaluation cells.
     async fn import_reports(&self, reports: &[ImportedReport]) -> StoreResult<()>;
+    /// Ids of reports after `after`, in id order, at most `limit` (for walking every report).
+    async fn report_ids_after(&self, after: ReportId, limit: u32) -> StoreResult<Vec<ReportId>>;
+
+    // ── evaluation cells (DOMAIN.md §8) ────────────────────────────────────────────
+    // Filings, transitions and imports add their measures in their own transaction.
+
+    /// The stored cells of the query's organisations, cube and months.
+    async fn measure_cells(&self, query: &CellQuery) -> StoreResult<Cells>;
+    /// Replaces every cell: a rebuild after the reference data the measures depend on
+    /// (holidays, the organisation tree) changed, or after an upgrade.
+    async fn replace_measures(&self, cells: &Cells) -> StoreResult<()>;
 
     // ── time-driven jobs ───────────────────────────────────────────────────────────
     /// Reports with a running clock past due that no job has acted on yet, most overdue

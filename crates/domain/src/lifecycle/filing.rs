@@ -42,6 +42,8 @@ pub struct Filing {
     pub events: Vec<NewEvent>,
     /// Messages the filing sends, written with it (the outbox); the service adds them.
     pub messages: Vec<crate::notice::NewMessage>,
+    /// What the new report adds to the evaluation cells, written with it.
+    pub measures: crate::measures::Cells,
 }
 
 /// Files a report. `tracking` and `secret_hash` are made by the caller (randomness is
@@ -155,7 +157,8 @@ pub fn file(
         to: Status::Submitted,
         kind: EventKind::Submitted { channel: draft.channel },
     };
-    Ok(Filing { report, events: vec![event], messages: Vec::new() })
+    let measures = crate::measures::contribution(&report, ctx.calendar, ctx.orgs);
+    Ok(Filing { report, events: vec![event], messages: Vec::new(), measures })
 }
 
 /// A short line of free text: trimmed, empty means absent, no control characters.

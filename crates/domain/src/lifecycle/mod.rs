@@ -143,6 +143,8 @@ pub struct Transition {
     pub events: Vec<NewEvent>,
     /// Messages the change sends, written with it (the outbox); the service adds them.
     pub messages: Vec<crate::notice::NewMessage>,
+    /// What the change adds to the evaluation cells (after − before), written with it.
+    pub measures: crate::measures::Cells,
 }
 
 impl Transition {
@@ -171,7 +173,8 @@ pub fn decide(
     let events = apply::apply(&mut next, actor, command, ctx)?;
     next.version = report.version + 1;
     next.updated_at = ctx.now;
-    Ok(Transition { expected_version, report: next, events, messages: Vec::new() })
+    let measures = crate::measures::delta(Some(report), Some(&next), ctx.calendar, ctx.orgs);
+    Ok(Transition { expected_version, report: next, events, messages: Vec::new(), measures })
 }
 
 /// Role, scope, status and the action's own preconditions, without its input.

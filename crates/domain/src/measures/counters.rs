@@ -228,6 +228,15 @@ impl Cells {
         }
     }
 
+    /// The sum of many reports' cells (a batch written in one transaction).
+    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a Cells>) -> Cells {
+        let mut total = Cells::new();
+        for part in parts {
+            total.add(part);
+        }
+        total
+    }
+
     pub fn add(&mut self, other: &Cells) {
         for (key, counters) in &other.0 {
             self.add_to(key.clone(), counters);

@@ -10,6 +10,7 @@ mod directory;
 mod fixture;
 mod jobs;
 mod listing;
+mod measures;
 mod open311;
 mod outbox;
 mod reports;
@@ -20,6 +21,7 @@ pub use directory::*;
 pub use fixture::{Fixture, day, t0, text};
 pub use jobs::*;
 pub use listing::*;
+pub use measures::*;
 pub use open311::*;
 pub use outbox::*;
 pub use reports::*;
@@ -58,6 +60,8 @@ macro_rules! conformance_tests {
             lists_filter_by_last_change,
             public_events_between_respect_scope_and_privacy,
             queues_come_in_deadline_order,
+            measure_cells_follow_every_change,
+            measure_queries_select_cube_orgs_and_months,
             answer_templates_round_trip_in_order,
             messages_are_written_with_their_report_change_or_not_at_all,
             enqueue_skips_a_dedupe_key_already_written,

@@ -178,7 +178,7 @@ pub async fn imported_reports_load_like_created_ones(store: Arc<dyn Store>) {
             events.extend(t.events);
             report = t.report;
         }
-        batch.push(ImportedReport { report, events });
+        batch.push(ImportedReport::new(report, events, &f.calendar, &f.orgs));
     }
     f.store.import_reports(&batch).await.expect("import");
     for item in &batch {

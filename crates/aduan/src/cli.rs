@@ -67,6 +67,17 @@ pub enum Command {
     /// Integration keys of organisations (for the API and Open311).
     #[command(subcommand)]
     Apikey(ApikeyCommand),
+    /// The evaluation measures (dashboards, rankings, statistics).
+    #[command(subcommand)]
+    Measures(MeasuresCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MeasuresCommand {
+    /// Count every measure again from the stored reports: after loading a holiday list
+    /// for a past year or changing organisations' zones or regions. Run it while the
+    /// server is stopped (changes made meanwhile would be counted twice or not at all).
+    Rebuild,
 }
 
 #[derive(Debug, Subcommand)]

@@ -40,6 +40,9 @@ struct FileConfig {
     sms: crate::notify_settings::SmsConfig,
     #[serde(default)]
     outbox: crate::notify_settings::OutboxConfig,
+    /// The bars of the predicate Baik / Sedang / Kurang (`min_verified`, and `baik` and
+    /// `sedang` each with `completion`, `follow_up`, `answered_on_time`); defaults if absent.
+    evaluation: Option<aduan_domain::measures::Thresholds>,
 }
 
 #[derive(Debug, Clone)]
@@ -136,7 +139,9 @@ impl Settings {
                 .unwrap_or(app_defaults.max_upload_bytes),
             media: aduan_service::Media { email: notify.smtp.is_some(), sms: notify.sms.is_some() },
             signing_key: notify.signing_key.clone(),
+            thresholds: file.evaluation.unwrap_or_default(),
         };
+        app.thresholds.check().map_err(|e| anyhow::anyhow!("[evaluation] in the configuration: {e}"))?;
         let seconds = interval.or(file.jobs_interval_seconds).unwrap_or(60);
         if seconds == 0 {
             anyhow::bail!("the scheduler interval must be at least one second");

@@ -42,6 +42,8 @@ pub struct AppOptions {
     pub media: crate::notices::Media,
     /// The key that signs unsubscribe links; every process of a deployment needs the same.
     pub signing_key: Vec<u8>,
+    /// The bars of the predicate Baik / Sedang / Kurang.
+    pub thresholds: aduan_domain::measures::Thresholds,
 }
 
 impl Default for AppOptions {
@@ -52,6 +54,7 @@ impl Default for AppOptions {
             max_upload_bytes: 10 * 1024 * 1024,
             media: crate::notices::Media::default(),
             signing_key: crate::secrets::new_secret().into_bytes(),
+            thresholds: aduan_domain::measures::Thresholds::default(),
         }
     }
 }

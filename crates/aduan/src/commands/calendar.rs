@@ -24,6 +24,7 @@ pub async fn run(cmd: CalendarCommand, app: &App) -> anyhow::Result<()> {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let s = app.load_holiday_year(&text).await?;
             println!("{}: {} holidays and {} days of cuti bersama loaded", s.year, s.public, s.cuti_bersama);
+            println!("reports of {} count their working days anew after `aduan measures rebuild`", s.year);
         }
         CalendarCommand::Show { year } => {
             let reference = app.reference();

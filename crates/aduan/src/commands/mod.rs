@@ -3,6 +3,7 @@
 mod apikey;
 mod calendar;
 mod jobs;
+mod measures;
 mod seed;
 mod serve;
 mod user;
@@ -27,6 +28,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Calendar(cmd) => calendar::run(cmd, &open_app(&settings, Arc::new(SystemClock)).await?).await,
         Command::Jobs(cmd) => jobs::run(cmd, &settings).await,
         Command::Apikey(cmd) => apikey::run(cmd, &open_app(&settings, Arc::new(SystemClock)).await?).await,
+        Command::Measures(cmd) => measures::run(cmd, &open_app(&settings, Arc::new(SystemClock)).await?).await,
     }
 }
 

@@ -18,6 +18,9 @@ pub async fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     if args.demo && app.reference().orgs.is_empty() {
         seed_demo(&app).await.context("cannot seed the demo data")?;
     }
+    if app.ensure_measures().await.context("cannot count the evaluation measures")? {
+        tracing::info!("evaluation measures counted from the stored reports");
+    }
     for year in app.calendar_gaps() {
         tracing::warn!(
             year,

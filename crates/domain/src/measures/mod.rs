@@ -52,10 +52,12 @@ mod contribution;
 mod counters;
 mod direct;
 mod figures;
+mod peers;
 
 pub use contribution::{Cohort, Facts, contribution, delta, region_level};
 pub use counters::{Cells, Counters, Field, Stage};
 pub use direct::figures_direct;
+pub use peers::{Peers, peers};
 pub use figures::{Backlog, Bar, Durations, Figures, Overdue, Predicate, Satisfaction, Thresholds, Volume, predicate};
 
 use crate::ids::{CategoryId, OrgId};
@@ -104,6 +106,23 @@ impl Period {
             return None;
         }
         Period::new(y.parse().ok()?, m.parse().ok()?)
+    }
+
+    /// The month `n` months later (earlier for a negative `n`).
+    pub fn plus(self, n: i32) -> Period {
+        let index = self.year * 12 + self.month as i32 - 1 + n;
+        Period { year: index.div_euclid(12), month: index.rem_euclid(12) as u32 + 1 }
+    }
+
+    /// How many months from `self` to `later`, both included (at least 1).
+    pub fn months_to(self, later: Period) -> i32 {
+        ((later.year - self.year) * 12 + later.month as i32 - self.month as i32 + 1).max(1)
+    }
+
+    /// Every month from `self` to `to`, both included.
+    pub fn through(self, to: Period) -> impl Iterator<Item = Period> {
+        let n = if to < self { 0 } else { self.months_to(to) };
+        (0..n).map(move |i| self.plus(i))
     }
 
     /// January to December of `year`: the period of the yearly evaluation.

@@ -1,0 +1,223 @@
+//! Evaluation use cases (DOMAIN.md §8): dashboards, public statistics and rankings, all
+//! summed from the stored cells — a few indexed reads whatever the number of reports.
+
+use crate::app::App;
+use crate::error::{AppError, AppResult};
+use aduan_domain::ids::{OrgId, ReportId};
+use aduan_domain::measures::{
+    Breakdown, Cells, Counters, Cube, Figures, Filter, Peers, Period, Predicate, Thresholds, contribution, peers, predicate,
+};
+use aduan_domain::org::OrgKind;
+use aduan_domain::permission::{Actor, Permission, authorize_admin, authorize_deployment_admin};
+use aduan_domain::Refusal;
+use aduan_store::CellQuery;
+use std::collections::BTreeMap;
+
+/// The longest period a dashboard or ranking covers, in months: enough for a multi-year
+/// comparison, few enough cells to stay quick.
+pub const MAX_MONTHS: i32 = 60;
+
+/// The trend shows at least this many months ending with the period.
+const TREND_MONTHS: i32 = 12;
+
+/// One breakdown value with its figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub breakdown: Breakdown,
+    pub figures: Figures,
+}
+
+/// What an evaluation page shows for one organisation (or the nation) and period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dashboard {
+    /// `None`: the whole country.
+    pub org: Option<OrgId>,
+    pub from: Period,
+    pub to: Period,
+    pub figures: Figures,
+    /// The same number of months just before, for the change.
+    pub previous: Figures,
+    pub previous_from: Period,
+    pub previous_to: Period,
+    /// Month by month, at least [`TREND_MONTHS`] ending with `to`.
+    pub trend: Vec<(Period, Figures)>,
+    /// By category, channel, region and (for an instansi or unit) unit, largest first.
+    pub by_category: Vec<Part>,
+    pub by_channel: Vec<Part>,
+    pub by_region: Vec<Part>,
+    pub by_unit: Vec<Part>,
+}
+
+/// One instansi's row of a ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankRow {
+    pub org: OrgId,
+    pub figures: Figures,
+    /// `None` with too few verified reports to judge.
+    pub predicate: Option<Predicate>,
+}
+
+/// A checked period: `from <= to`, at most [`MAX_MONTHS`].
+pub fn check_period(from: Period, to: Period) -> AppResult<()> {
+    if to < from {
+        return Err(Refusal::invalid("dari", "the period must start before it ends").into());
+    }
+    if from.months_to(to) > MAX_MONTHS {
+        return Err(Refusal::invalid("dari", format!("a period of at most {MAX_MONTHS} months")).into());
+    }
+    Ok(())
+}
+
+impl App {
+    /// The grading thresholds of this deployment.
+    pub fn thresholds(&self) -> Thresholds {
+        self.options().thresholds
+    }
+
+    /// A staff dashboard: the nation for staff at the root, else an organisation within
+    /// the role's scope. Refused without the dashboard permission or out of scope.
+    pub async fn dashboard(&self, actor: &Actor, org: Option<OrgId>, from: Period, to: Period) -> AppResult<Dashboard> {
+        let orgs = &self.reference().orgs;
+        match org {
+            None => authorize_deployment_admin(actor, Permission::ViewDashboards, orgs)?,
+            Some(o) => {
+                orgs.get(o).ok_or_else(|| AppError::NotFound("organisation".into()))?;
+                authorize_admin(actor, Permission::ViewDashboards, o, orgs)?;
+            }
+        }
+        self.figures_of(org, from, to, true).await
+    }
+
+    /// Public statistics: the nation or one instansi, aggregates only (no unit breakdown,
+    /// no lists). Confidential reports are in the counts and nowhere else.
+    pub async fn public_statistics(&self, org: Option<OrgId>, from: Period, to: Period) -> AppResult<Dashboard> {
+        if let Some(o) = org {
+            let found = self.reference().orgs.get(o).is_some_and(|o| o.kind == OrgKind::Instansi && o.active);
+            if !found {
+                return Err(AppError::NotFound("instansi".into()));
+            }
+        }
+        self.figures_of(org, from, to, false).await
+    }
+
+    async fn figures_of(&self, org: Option<OrgId>, from: Period, to: Period, units: bool) -> AppResult<Dashboard> {
+        check_period(from, to)?;
+        let months = from.months_to(to);
+        let (previous_from, previous_to) = (from.plus(-months), from.plus(-1));
+        let trend_from = from.min(to.plus(1 - TREND_MONTHS));
+        let first = previous_from.min(trend_from);
+        let read = |cube, from, to| self.cells(cube, vec![org], from, to);
+        let totals = read(Cube::Total, first, to).await?;
+        let figures_between = |from, to| Figures::from_counters(&totals.total(&Filter::total(org, from, to)));
+        let trend = trend_from.through(to).map(|m| (m, figures_between(m, m))).collect();
+        let mut by = Vec::new();
+        for cube in [Cube::Category, Cube::Channel, Cube::Region, Cube::Unit] {
+            if cube == Cube::Unit && (!units || org.is_none()) {
+                by.push(Vec::new());
+                continue;
+            }
+            by.push(parts(&read(cube, from, to).await?, org, from, to));
+        }
+        let mut by = by.into_iter();
+        let mut next = || by.next().unwrap_or_default();
+        Ok(Dashboard {
+            org,
+            from,
+            to,
+            figures: figures_between(from, to),
+            previous: figures_between(previous_from, previous_to),
+            previous_from,
+            previous_to,
+            trend,
+            by_category: next(),
+            by_channel: next(),
+            by_region: next(),
+            by_unit: next(),
+        })
+    }
+
+    /// The instansi of a group with their figures and predicate, best completion first
+    /// (ties: more verified reports first, then by id). Public: aggregates only.
+    pub async fn ranking(&self, group: &Peers, from: Period, to: Period) -> AppResult<Vec<RankRow>> {
+        check_period(from, to)?;
+        let members = peers(&self.reference().orgs, group);
+        let cells = self.cells(Cube::Total, members.iter().map(|o| Some(*o)).collect(), from, to).await?;
+        let thresholds = self.thresholds();
+        let mut rows: Vec<RankRow> = members
+            .into_iter()
+            .map(|org| {
+                let figures = Figures::from_counters(&cells.total(&Filter::total(Some(org), from, to)));
+                let predicate = predicate(&figures, &thresholds);
+                RankRow { org, figures, predicate }
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            let rate = |r: &RankRow| r.figures.completion_rate.unwrap_or(-1.0);
+            rate(b)
+                .total_cmp(&rate(a))
+                .then(b.figures.volume.verified.cmp(&a.figures.volume.verified))
+                .then(a.org.cmp(&b.org))
+        });
+        Ok(rows)
+    }
+
+    async fn cells(&self, cube: Cube, orgs: Vec<Option<OrgId>>, from: Period, to: Period) -> AppResult<Cells> {
+        Ok(self.store().measure_cells(&CellQuery { cube, orgs, from, to }).await?)
+    }
+
+    /// Recounts every cell from the stored reports and replaces them: after an upgrade
+    /// that added the cells, or a change of the holiday calendar or the organisation
+    /// tree. Run it while no report changes (the command line, at start-up). Returns the
+    /// number of reports counted.
+    pub async fn rebuild_measures(&self, on_progress: &(dyn Fn(u64) + Sync)) -> AppResult<u64> {
+        let reference = self.reference();
+        let mut cells = Cells::new();
+        let mut after = ReportId(0);
+        let mut counted = 0u64;
+        loop {
+            let ids = self.store().report_ids_after(after, 500).await?;
+            let Some(last) = ids.last() else { break };
+            after = *last;
+            for id in ids {
+                if let Some(report) = self.store().report(id).await? {
+                    cells.add(&contribution(&report, &reference.calendar, &reference.orgs));
+                    counted += 1;
+                }
+            }
+            on_progress(counted);
+        }
+        self.store().replace_measures(&cells).await?;
+        Ok(counted)
+    }
+
+    /// Rebuilds the cells when reports exist but no cell does (a database from before the
+    /// cells existed). Returns whether it did.
+    pub async fn ensure_measures(&self) -> AppResult<bool> {
+        if self.store().report_ids_after(ReportId(0), 1).await?.is_empty() {
+            return Ok(false);
+        }
+        let (ever, never) = (Period::new(1900, 1), Period::new(9999, 12));
+        let (Some(from), Some(to)) = (ever, never) else { return Ok(false) };
+        if !self.cells(Cube::Total, vec![None], from, to).await?.is_empty() {
+            return Ok(false);
+        }
+        self.rebuild_measures(&|_| {}).await?;
+        Ok(true)
+    }
+}
+
+/// The figures of each breakdown value of one cube, largest volume first.
+fn parts(cells: &Cells, org: Option<OrgId>, from: Period, to: Period) -> Vec<Part> {
+    let mut sums: BTreeMap<&Breakdown, Counters> = BTreeMap::new();
+    let all = Filter::total(org, from, to);
+    for (key, counters) in cells.iter().filter(|(k, _)| k.org == org && all.covers(k.period)) {
+        sums.entry(&key.breakdown).or_default().add(counters);
+    }
+    let mut parts: Vec<Part> = sums
+        .into_iter()
+        .map(|(b, c)| Part { breakdown: b.clone(), figures: Figures::from_counters(&c) })
+        .collect();
+    let size = |p: &Part| p.figures.volume.submitted.max(p.figures.volume.verified);
+    parts.sort_by(|a, b| size(b).cmp(&size(a)).then(a.breakdown.cmp(&b.breakdown)));
+    parts
+}

@@ -5,6 +5,9 @@
 //! cargo run --release -p aduan-bench --bin storage-bench -- --reports 1000000 \
 //!     --postgres-url postgres://postgres@127.0.0.1:5432/postgres
 
+#[path = "common.rs"]
+mod common;
+
 use aduan_domain::ids::{CategoryId, ReportId};
 use aduan_domain::org::OrgKind;
 use aduan_domain::permission::ReportScope;
@@ -12,7 +15,7 @@ use aduan_domain::region::RegionCode;
 use aduan_domain::status::Status;
 use aduan_domain::time::ManualClock;
 use aduan_seed::synthetic::{self, Options};
-use aduan_seed::{catalog, orgs};
+
 use aduan_service::App;
 use aduan_store::{PageRequest, ReportFilter, SortOrder, Store};
 use aduan_store_postgres::{PgOptions, PgStore, scratch};
@@ -54,7 +57,11 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     println!("# Aduan storage benchmark — {} reports", args.reports);
-    println!("machine: {} cores, {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), memory());
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        common::memory()
+    );
     if matches!(args.backend.as_str(), "sqlite" | "both") {
         if !args.reuse {
             for suffix in ["", "-wal", "-shm"] {
@@ -82,15 +89,7 @@ async fn main() -> anyhow::Result<()> {
 
 /// Seeds the national tree and `reports` synthetic reports; prints how fast.
 async fn load(app: &App, store: &dyn Store, reports: u64) -> anyhow::Result<u64> {
-    let quiet = indicatif::ProgressBar::hidden();
-    let started = Instant::now();
-    let orgs_created = orgs::seed_national(app, &quiet).await?;
-    catalog::seed_categories(app).await?;
-    let rules = catalog::seed_routing(app).await?;
-    println!(
-        "national tree: {orgs_created} organisations, {rules} routing rules in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    common::seed_deployment(app).await?;
     let cast = synthetic::service_cast(app).await?;
     let bar = indicatif::ProgressBar::new(reports);
     let options = Options { reports, ..Options::default() };
@@ -110,15 +109,6 @@ async fn load(app: &App, store: &dyn Store, reports: u64) -> anyhow::Result<u64>
         analyzed.elapsed().as_secs_f64()
     );
     Ok(stats.reports)
-}
-
-fn memory() -> String {
-    std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map(|kb| format!("{:.0} GiB RAM", kb as f64 / 1_048_576.0))
-        .unwrap_or_default()
 }
 
 async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<()> {

@@ -224,6 +224,22 @@ pub mod words {
         "December",
     ];
 
+    /// "Maret 2026" for `month` 1–12 (`month` out of range reads as December).
+    pub fn month(locale: Locale, year: i32, month: u32) -> String {
+        format!("{} {year}", month_name(locale, month))
+    }
+
+    /// "Mar", "Agu", "Des": the first three letters, the abbreviation both languages use.
+    pub fn month_short(locale: Locale, month: u32) -> &'static str {
+        let name = month_name(locale, month);
+        name.get(..3).unwrap_or(name)
+    }
+
+    fn month_name(locale: Locale, month: u32) -> &'static str {
+        let months = if locale == Locale::En { MONTHS_EN } else { MONTHS_ID };
+        months[(month.clamp(1, 12) - 1) as usize]
+    }
+
     /// "30 Maret 2026".
     pub fn date(locale: Locale, d: NaiveDate) -> String {
         let months = if locale == Locale::En { MONTHS_EN } else { MONTHS_ID };

@@ -3,15 +3,16 @@
 
 use crate::app::App;
 use crate::error::{AppError, AppResult};
+use aduan_domain::Refusal;
 use aduan_domain::ids::{OrgId, ReportId};
 use aduan_domain::measures::{
-    Breakdown, Cells, Counters, Cube, Figures, Filter, Peers, Period, Predicate, Thresholds, contribution, peers, predicate,
+    Breakdown, Cells, Counters, Cube, Figures, Filter, Peers, Period, Predicate, Thresholds, contribution, peers,
+    predicate,
 };
 use aduan_domain::org::OrgKind;
 use aduan_domain::permission::{Actor, Permission, authorize_admin, authorize_deployment_admin};
-use aduan_domain::Refusal;
 use aduan_store::CellQuery;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The longest period a dashboard or ranking covers, in months: enough for a multi-year
 /// comparison, few enough cells to stay quick.
@@ -143,10 +144,17 @@ impl App {
         let members = peers(&self.reference().orgs, group);
         let cells = self.cells(Cube::Total, members.iter().map(|o| Some(*o)).collect(), from, to).await?;
         let thresholds = self.thresholds();
+        // One pass over the cells (a cell per member and month), not one per member.
+        let mut sums: HashMap<OrgId, Counters> = HashMap::with_capacity(members.len());
+        for (key, counters) in cells.iter() {
+            if let Some(org) = key.org {
+                sums.entry(org).or_default().add(counters);
+            }
+        }
         let mut rows: Vec<RankRow> = members
             .into_iter()
             .map(|org| {
-                let figures = Figures::from_counters(&cells.total(&Filter::total(Some(org), from, to)));
+                let figures = sums.get(&org).map(Figures::from_counters).unwrap_or_default();
                 let predicate = predicate(&figures, &thresholds);
                 RankRow { org, figures, predicate }
             })
@@ -213,10 +221,8 @@ fn parts(cells: &Cells, org: Option<OrgId>, from: Period, to: Period) -> Vec<Par
     for (key, counters) in cells.iter().filter(|(k, _)| k.org == org && all.covers(k.period)) {
         sums.entry(&key.breakdown).or_default().add(counters);
     }
-    let mut parts: Vec<Part> = sums
-        .into_iter()
-        .map(|(b, c)| Part { breakdown: b.clone(), figures: Figures::from_counters(&c) })
-        .collect();
+    let mut parts: Vec<Part> =
+        sums.into_iter().map(|(b, c)| Part { breakdown: b.clone(), figures: Figures::from_counters(&c) }).collect();
     let size = |p: &Part| p.figures.volume.submitted.max(p.figures.volume.verified);
     parts.sort_by(|a, b| size(b).cmp(&size(a)).then(a.breakdown.cmp(&b.breakdown)));
     parts

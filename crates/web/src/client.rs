@@ -35,10 +35,16 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
+/// Requests per minute per address to the open-data feed: a harvester walking every
+/// page at 200 rows a page still moves 24,000 reports a minute, and one address cannot
+/// keep the database busy for everyone else.
+pub const OPEN_DATA_PER_MINUTE: u32 = 120;
+
 /// Per-address limits, kept in this process's memory.
 pub struct RateLimits {
     filing: Option<DefaultKeyedRateLimiter<IpAddr>>,
     sign_in: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    open_data: Option<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl RateLimits {
@@ -46,7 +52,11 @@ impl RateLimits {
         let limiter = |per_minute: u32| {
             NonZeroU32::new(per_minute).map(|n| RateLimiter::keyed(Quota::per_minute(n).allow_burst(n)))
         };
-        RateLimits { filing: limiter(settings.file_per_minute), sign_in: limiter(settings.sign_in_per_minute) }
+        RateLimits {
+            filing: limiter(settings.file_per_minute),
+            sign_in: limiter(settings.sign_in_per_minute),
+            open_data: limiter(OPEN_DATA_PER_MINUTE),
+        }
     }
 
     /// Counts an anonymous filing; refused with the seconds to wait when over the limit.
@@ -56,6 +66,11 @@ impl RateLimits {
 
     pub fn check_sign_in(&self, addr: ClientAddr) -> Result<(), Problem> {
         check(self.sign_in.as_ref(), addr)
+    }
+
+    /// Counts a request to the open-data feed.
+    pub fn check_open_data(&self, addr: ClientAddr) -> Result<(), Problem> {
+        check(self.open_data.as_ref(), addr)
     }
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod api;
 pub mod assets;
 mod client;
 pub mod docs;
+mod export;
 mod health;
 pub mod html;
 mod open311;
@@ -96,6 +97,7 @@ pub fn router_with(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .merge(api::routes())
         .merge(open311::routes())
+        .merge(export::feed::routes())
         .merge(docs::routes())
         .merge(assets::routes())
         .merge(html::routes(&state))

@@ -12,7 +12,7 @@ use aduan_store::MessageFilter;
 use aduan_web::WebSettings;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use support::browser::{Browser, hidden, location};
+use support::browser::{Browser, location, signed_in, signed_in_with};
 use support::{PASSWORD, World};
 
 /// The support world, with e-mail and SMS configured so that messages are written, and
@@ -20,20 +20,6 @@ use support::{PASSWORD, World};
 async fn world(name: &str) -> World {
     let settings = WebSettings { sign_in_per_minute: 0, file_per_minute: 0, ..WebSettings::default() };
     World::with_media(&format!("notices-{name}"), settings, Media { email: true, sms: true }).await
-}
-
-async fn signed_in<'a>(w: &'a World, email: &str) -> Browser<'a> {
-    signed_in_with(w, email, PASSWORD).await
-}
-
-async fn signed_in_with<'a>(w: &'a World, email: &str, password: &str) -> Browser<'a> {
-    let mut b = Browser::new(w);
-    let form = b.get("/masuk").await;
-    let ke = hidden(&form.text, "ke");
-    let r = b.post_form("/masuk", &[("email", email), ("password", password), ("ke", &ke)]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    b.get(&location(&r)).await;
-    b
 }
 
 async fn messages(w: &World) -> Vec<Message> {

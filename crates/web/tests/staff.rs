@@ -7,7 +7,7 @@ use aduan_domain::person::{Locale, Role};
 use aduan_domain::status::Status;
 use aduan_domain::tracking::TrackingNumber;
 use axum::http::StatusCode;
-use support::browser::{Browser, Part, hidden, location, text};
+use support::browser::{Browser, Part, hidden, location, signed_in, text};
 use support::{PASSWORD, World};
 
 /// Five people: a national screener, Kutai Timur's Diskominfo coordinator, Dinas PUPR's
@@ -20,18 +20,6 @@ async fn staffed(name: &str) -> World {
     w.person("inspektorat@contoh.id", Some((Role::Supervisor, "KAB-64.08"))).await;
     w.person("jayapura@contoh.id", Some((Role::Coordinator, "KAB-91.03"))).await;
     w
-}
-
-async fn signed_in<'a>(w: &'a World, email: &str) -> Browser<'a> {
-    let mut b = Browser::new(w);
-    // The form as served: its hidden "ke" is what a browser sends back.
-    let form = b.get("/masuk").await;
-    let ke = hidden(&form.text, "ke");
-    let r = b.post_form("/masuk", &[("email", email), ("password", PASSWORD), ("ke", &ke)]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    // The landing page, which also gives the new session its CSRF token.
-    b.get(&location(&r)).await;
-    b
 }
 
 /// Files a report through the API as a guest, in Kutai Timur or Jayapura.

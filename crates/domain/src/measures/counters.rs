@@ -86,33 +86,42 @@ impl Field {
         Field::RatedFourPlus,
     ];
 
+    /// The code of a plain field (see [`Field::PLAIN`]).
+    fn plain_code(self) -> Option<&'static str> {
+        Some(match self {
+            Field::Submitted => "submitted",
+            Field::Archived => "archived",
+            Field::Verified => "verified",
+            Field::VerifiedOnTime => "verified_on_time",
+            Field::VerifiedLate => "verified_late",
+            Field::Answered => "answered",
+            Field::AnsweredOnTime => "answered_on_time",
+            Field::AnsweredLate => "answered_late",
+            Field::Closed => "closed",
+            Field::Rated => "rated",
+            Field::RatingSum => "rating_sum",
+            Field::RatedFourPlus => "rated_4_plus",
+            Field::Open(_) | Field::Overdue(_) | Field::Days(..) => return None,
+        })
+    }
+
     /// A stable text code for storage: `verified`, `open.in_progress`,
     /// `overdue.follow_up`, `days.first_answer.3`.
     pub fn code(self) -> String {
         match self {
-            Field::Submitted => "submitted".into(),
-            Field::Archived => "archived".into(),
             Field::Open(s) => format!("open.{}", s.as_str()),
             Field::Overdue(c) => format!("overdue.{}", c.as_str()),
-            Field::Verified => "verified".into(),
-            Field::VerifiedOnTime => "verified_on_time".into(),
-            Field::VerifiedLate => "verified_late".into(),
-            Field::Answered => "answered".into(),
-            Field::AnsweredOnTime => "answered_on_time".into(),
-            Field::AnsweredLate => "answered_late".into(),
-            Field::Closed => "closed".into(),
-            Field::Rated => "rated".into(),
-            Field::RatingSum => "rating_sum".into(),
-            Field::RatedFourPlus => "rated_4_plus".into(),
             Field::Days(stage, days) => format!("days.{}.{days}", stage.as_str()),
+            plain => plain.plain_code().unwrap_or_default().into(),
         }
     }
 
+    /// The inverse of [`Field::code`]. Allocates nothing: dashboards parse every field of
+    /// thousands of cells.
     pub fn parse(code: &str) -> Option<Self> {
-        if let Some(f) = Field::PLAIN.into_iter().find(|f| f.code() == code) {
-            return Some(f);
-        }
-        let (head, rest) = code.split_once('.')?;
+        let Some((head, rest)) = code.split_once('.') else {
+            return Field::PLAIN.into_iter().find(|f| f.plain_code() == Some(code));
+        };
         match head {
             "open" => Status::parse(rest).filter(|s| s.is_open()).map(Field::Open),
             "overdue" => ClockKind::parse(rest).map(Field::Overdue),
@@ -128,8 +137,8 @@ impl Field {
 /// The counters of one cell, or of a sum of cells, or a difference of two (which may be
 /// negative). Sparse: a field that is zero is absent, so a contribution minus itself is
 /// empty and a store can drop cells that reach zero.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "BTreeMap<String, i64>", into = "BTreeMap<String, i64>")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(into = "BTreeMap<String, i64>")]
 pub struct Counters(BTreeMap<Field, i64>);
 
 impl Counters {
@@ -190,12 +199,44 @@ impl FromIterator<(Field, i64)> for Counters {
     }
 }
 
-impl TryFrom<BTreeMap<String, i64>> for Counters {
-    type Error = String;
-    fn try_from(map: BTreeMap<String, i64>) -> Result<Self, Self::Error> {
-        map.into_iter()
-            .map(|(code, n)| Field::parse(&code).map(|f| (f, n)).ok_or_else(|| format!("unknown counter {code:?}")))
-            .collect()
+/// Read straight from the map's keys, without a string per key: a dashboard decodes the
+/// counters of thousands of cells.
+impl<'de> Deserialize<'de> for Counters {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Counters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of counter codes to numbers")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Counters, A::Error> {
+                let mut c = Counters::new();
+                while let Some(Code(field)) = map.next_key()? {
+                    c.bump(field, map.next_value()?);
+                }
+                Ok(c)
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+/// A counter's code as a map key.
+struct Code(Field);
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Code;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a counter code like days.first_answer.3")
+            }
+            fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<Code, E> {
+                Field::parse(code).map(Code).ok_or_else(|| E::custom(format!("unknown counter {code:?}")))
+            }
+        }
+        deserializer.deserialize_str(Visit)
     }
 }
 

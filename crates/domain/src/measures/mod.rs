@@ -57,8 +57,8 @@ mod peers;
 pub use contribution::{Cohort, Facts, contribution, delta, region_level};
 pub use counters::{Cells, Counters, Field, Stage};
 pub use direct::figures_direct;
-pub use peers::{Peers, peers};
 pub use figures::{Backlog, Bar, Durations, Figures, Overdue, Predicate, Satisfaction, Thresholds, Volume, predicate};
+pub use peers::{Peers, peers};
 
 use crate::ids::{CategoryId, OrgId};
 use crate::region::RegionCode;

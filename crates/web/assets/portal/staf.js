@@ -13,4 +13,8 @@
       box.focus();
     });
   });
+  // The printable monthly report's button (the browser's print menu works without it).
+  document.querySelectorAll('button[data-print]').forEach(function (button) {
+    button.addEventListener('click', function () { window.print(); });
+  });
 })();

@@ -15,6 +15,16 @@ pub fn moment(lang: Lang, at: Timestamp, zone: Zone) -> String {
     words::moment(lang.into(), at, zone)
 }
 
+/// "Maret 2026".
+pub fn month(lang: Lang, year: i32, m: u32) -> String {
+    words::month(lang.into(), year, m)
+}
+
+/// "Mar" / "Agu".
+pub fn month_short(lang: Lang, m: u32) -> &'static str {
+    words::month_short(lang.into(), m)
+}
+
 /// "30 Mar 2026" style short date of an instant, in `zone`.
 pub fn day_of(lang: Lang, at: Timestamp, zone: Zone) -> String {
     date(lang, zone.local_date(at))

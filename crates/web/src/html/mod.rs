@@ -7,12 +7,14 @@
 //! form post is refused before it is read.
 
 mod account;
+mod evaluation;
 mod filing;
 mod follow;
 mod format;
 mod home;
 mod lang;
 mod notices;
+mod opendata;
 mod public;
 mod regions;
 mod session;
@@ -57,6 +59,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/laporan/{tracking}/lampiran/{key}", get(public::attachment))
         .route("/peta", get(public::map))
         .route("/peta/titik.json", get(public::map_points))
+        .route("/data", get(opendata::page))
         .route("/wilayah/{code}", get(regions::children))
         .route("/saran-instansi", get(regions::suggestion))
         .route("/masuk", get(account::sign_in_form).post(account::sign_in))
@@ -69,6 +72,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/berhenti/{token}", get(notices::unsubscribe_page).post(notices::unsubscribe))
         .route("/lupa-sandi", get(notices::forgot_form).post(notices::forgot))
         .route("/atur-sandi/{token}", get(notices::reset_form).post(notices::reset))
+        .merge(evaluation::routes())
         .merge(staff::routes(state))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::guard))
 }

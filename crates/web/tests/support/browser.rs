@@ -105,6 +105,23 @@ impl<'a> Browser<'a> {
     }
 }
 
+/// A browser signed in with the form as served (its hidden "ke" is what a browser sends
+/// back), on the landing page, which also gives the new session its CSRF token.
+pub async fn signed_in_with<'a>(w: &'a World, email: &str, password: &str) -> Browser<'a> {
+    let mut b = Browser::new(w);
+    let form = b.get("/masuk").await;
+    let ke = hidden(&form.text, "ke");
+    let r = b.post_form("/masuk", &[("email", email), ("password", password), ("ke", &ke)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    b.get(&location(&r)).await;
+    b
+}
+
+/// [`signed_in_with`] the tests' password.
+pub async fn signed_in<'a>(w: &'a World, email: &str) -> Browser<'a> {
+    signed_in_with(w, email, super::PASSWORD).await
+}
+
 pub fn urlencode(v: &str) -> String {
     v.bytes()
         .map(|b| match b {

@@ -4,6 +4,8 @@
 //! JSON API; a refusal (out of scope, stale, wrong status) comes back as a page.
 
 mod admin;
+mod dashboard;
+mod exports;
 mod intake;
 mod queue;
 mod report;
@@ -46,7 +48,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/staf/laporan/{tracking}/lampiran/{key}", get(report::attachment))
         .route("/staf/input", get(intake::form).post(intake::submit))
+        .route("/staf/dasbor", get(dashboard::page))
+        .route("/staf/dasbor/cetak", get(dashboard::print))
         .merge(admin::routes())
+        .merge(exports::routes())
 }
 
 /// A signed-in member of staff, acting in one of their roles.
@@ -92,6 +97,8 @@ impl Staff {
             has_queue: !self.role.role.queue_statuses().is_empty() || self.role.role == Role::Supervisor,
             can_intake: self.role.role.has(aduan_domain::permission::Permission::IntakeOnBehalf),
             is_admin: self.role.role == Role::OrgAdmin,
+            has_dashboard: dashboard::has_dashboard(&self.actor()),
+            can_export: self.role.role.has(aduan_domain::permission::Permission::Export),
             who: self.v.person.as_ref().map(|p| p.display_name.clone()).unwrap_or_default(),
         }
     }
@@ -116,6 +123,8 @@ pub struct StaffBar {
     pub has_queue: bool,
     pub can_intake: bool,
     pub is_admin: bool,
+    pub has_dashboard: bool,
+    pub can_export: bool,
     pub who: String,
 }
 

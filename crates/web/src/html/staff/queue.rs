@@ -194,7 +194,7 @@ pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<Q
     Ok(render(&page))
 }
 
-fn row(
+pub(super) fn row(
     staff: &Staff,
     reference: &aduan_service::Reference,
     s: &aduan_store::ReportSummary,

@@ -110,6 +110,10 @@ try {
   await measure('/laporan', go('/laporan'));
   await measure('/laporan/{nomor}', go(`/laporan/${answered.tracking}`));
   await measure('/peta', go('/peta'));
+  await measure('/statistik', go('/statistik'));
+  await measure('/statistik/peringkat', go('/statistik/peringkat'));
+  await measure('/statistik/definisi', go('/statistik/definisi'));
+  await measure('/data', go('/data'));
   await measure('/masuk', go('/masuk'));
   await measure('/daftar', go('/daftar'));
   await measure('/laporan-saya', go('/laporan-saya'), (page) => signIn(page, env, DEMO.citizen));

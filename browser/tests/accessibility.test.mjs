@@ -52,6 +52,15 @@ test('public pages', async (t) => {
     await visit(p, env, '/peta');
     await p.locator('.leaflet-container').waitFor();
   });
+  await page(t, 'statistics', (p) => visit(p, env, '/statistik'));
+  await page(t, 'statistics (en)', async (p) => {
+    await visit(p, env, '/statistik');
+    await english(p);
+  });
+  await page(t, 'statistics of an instansi', (p) => visit(p, env, '/statistik/instansi/KAB-64.08'));
+  await page(t, 'rankings', (p) => visit(p, env, '/statistik/peringkat'));
+  await page(t, 'definitions of the measures', (p) => visit(p, env, '/statistik/definisi'));
+  await page(t, 'open data', (p) => visit(p, env, '/data'));
   await page(t, 'login', (p) => visit(p, env, '/masuk'));
   await page(t, 'register', (p) => visit(p, env, '/daftar'));
   await page(t, 'forgot password', (p) => visit(p, env, '/lupa-sandi'));

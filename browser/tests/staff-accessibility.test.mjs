@@ -106,6 +106,11 @@ test('intake, administration and the role chooser', async (t) => {
     await visit(p, env, '/staf/admin?bagian=kiriman&keadaan=semua');
     assert.equal(await p.locator('section#kiriman').count(), 1, 'the kiriman section is shown');
   }, '/staf/admin');
+  await page(t, 'dashboard: national desk', STAFF.screener, (p) => visit(p, env, '/staf/dasbor'));
+  await page(t, 'dashboard: Kutai Timur', STAFF.coordinator, (p) => visit(p, env, '/staf/dasbor'));
+  await page(t, 'dashboard: Dinas PUPR', STAFF.officer, (p) => visit(p, env, '/staf/dasbor'));
+  await page(t, 'monthly report for print', STAFF.coordinator, (p) => visit(p, env, '/staf/dasbor/cetak'));
+  await page(t, 'exports', STAFF.coordinator, (p) => visit(p, env, '/staf/ekspor'));
   await page(t, 'role chooser /staf/peran', null, async (p) => {
     await signIn(p, env, STAFF.coordinator);
     await visit(p, env, '/staf/peran');

@@ -67,7 +67,13 @@ pub struct PartTable {
     pub id: &'static str,
     pub title: String,
     pub rows: Vec<PartRow>,
+    /// "25 terbesar dari 514" when the table is cut short.
+    pub more: Option<String>,
 }
+
+/// Rows of a breakdown table: the largest, so that the national page (514 regencies)
+/// stays light on a phone. The exports carry every row.
+const PART_ROWS: usize = 25;
 
 pub struct StageRow {
     pub stage: String,
@@ -231,8 +237,17 @@ impl DashboardView {
                 answered_on_time: percent(lang, f.answered_on_time),
             })
             .collect();
-        let table =
-            |id, title: String, parts: &[Part]| PartTable { id, title, rows: part_rows(lang, reference, parts) };
+        let table = |id, title: String, parts: &[Part]| PartTable {
+            id,
+            title,
+            rows: part_rows(lang, reference, &parts[..parts.len().min(PART_ROWS)]),
+            more: (parts.len() > PART_ROWS).then(|| {
+                lang.pick(
+                    format!("{PART_ROWS} terbesar dari {}.", count(lang, parts.len() as i64)),
+                    format!("The largest {PART_ROWS} of {}.", count(lang, parts.len() as i64)),
+                )
+            }),
+        };
         let mut parts = vec![
             table("kategori", t("Menurut kategori", "By category"), &d.by_category),
             table("kanal", t("Menurut kanal", "By channel"), &d.by_channel),

@@ -65,6 +65,10 @@ struct Args {
     /// Years of synthetic history the reports are spread over.
     #[arg(long, default_value_t = 2.0)]
     years: f64,
+    /// Import batches in flight while the next is generated (2: both cores of the
+    /// PostgreSQL server at work).
+    #[arg(long, default_value_t = 2)]
+    in_flight: usize,
     /// PostgreSQL server.
     #[arg(long, env = "ADUAN_BENCH_POSTGRES_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
     postgres_url: String,
@@ -415,7 +419,7 @@ async fn load(app: &App, store: &dyn Store, args: &Args) -> anyhow::Result<(u64,
     common::seed_deployment(app).await?;
     let cast = synthetic::service_cast(app).await?;
     let bar = indicatif::ProgressBar::new(args.reports);
-    let options = Options { reports: args.reports, years: args.years, ..Options::default() };
+    let options = Options { reports: args.reports, years: args.years, in_flight: args.in_flight, ..Options::default() };
     let loading = Instant::now();
     let stats = synthetic::seed_synthetic(app, cast, &options, &bar).await?;
     bar.finish_and_clear();

@@ -34,6 +34,7 @@ pub async fn seed_demo_reports(app: &App, count: u64, progress: &ProgressBar) ->
         batch: 500,
         instansi: vec![home],
         every_status_first: true,
+        ..Options::default()
     };
     Ok(seed_synthetic(app, cast, &options, progress).await?.reports)
 }

@@ -53,11 +53,22 @@ pub struct Options {
     pub instansi: Vec<OrgId>,
     /// Make the first reports cover every status once (for demos).
     pub every_status_first: bool,
+    /// Batches imported at once while the next is generated. With 1 (the default) the
+    /// reports are stored in the order they were made; more use more of a server's cores.
+    pub in_flight: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { reports: 1000, years: 3.0, seed: 2026, batch: 2000, instansi: Vec::new(), every_status_first: false }
+        Options {
+            reports: 1000,
+            years: 3.0,
+            seed: 2026,
+            batch: 2000,
+            instansi: Vec::new(),
+            every_status_first: false,
+            in_flight: 1,
+        }
     }
 }
 
@@ -514,6 +525,10 @@ pub struct Stats {
 }
 
 /// Generates and stores `options.reports` reports ending at the application's "now".
+///
+/// Generation and storage overlap: while up to [`Options::in_flight`] batches are being
+/// imported (each in its own transaction), the next is generated. On PostgreSQL two
+/// imports also use both cores of the server; on SQLite they queue for the one writer.
 pub async fn seed_synthetic(app: &App, cast: Cast, options: &Options, progress: &ProgressBar) -> AppResult<Stats> {
     let reference = app.reference();
     let end = app.now();
@@ -523,9 +538,11 @@ pub async fn seed_synthetic(app: &App, cast: Cast, options: &Options, progress: 
     let mut made = 0u64;
     let mut stats = Stats::default();
     let mut batch = Vec::with_capacity(options.batch);
-    let mut clock = std::time::Instant::now();
+    let mut imports = Imports::new(app, options.in_flight.max(1));
+    let started = std::time::Instant::now();
     let mut forced = if options.every_status_first { Status::ALL.to_vec() } else { Vec::new() };
     while made < options.reports {
+        let clock = std::time::Instant::now();
         let age = Duration::seconds(generator.rng.random_range(0..generator.span.num_seconds().max(1)));
         let (target, submitted_at) = match forced.pop() {
             // A forced status is reached by a recent report, so no clock of it has run out.
@@ -541,35 +558,81 @@ pub async fn seed_synthetic(app: &App, cast: Cast, options: &Options, progress: 
             Err(e) => tracing::debug!(error = %e, "skipped a synthetic history"),
         }
         made += 1;
+        stats.generating += clock.elapsed();
         if batch.len() >= options.batch || made == options.reports {
-            stats.generating += clock.elapsed();
-            clock = std::time::Instant::now();
-            store_batch(app, &mut generator, &mut batch).await?;
-            stats.storing += clock.elapsed();
-            clock = std::time::Instant::now();
+            imports.submit(std::mem::take(&mut batch), &mut generator).await?;
             progress.set_position(made);
         }
     }
+    imports.finish(&mut generator).await?;
+    stats.storing = started.elapsed().saturating_sub(stats.generating);
     Ok(stats)
 }
 
-/// Imports a batch, renumbering tracking numbers that collide with stored ones.
-async fn store_batch(app: &App, generator: &mut Generator<'_>, batch: &mut Vec<ImportedReport>) -> AppResult<()> {
-    for _ in 0..5 {
-        match app.store().import_reports(batch).await {
-            Ok(()) => {
-                batch.clear();
-                return Ok(());
-            }
-            Err(StoreError::Conflict(_)) => {
-                for item in batch.iter_mut() {
-                    item.report.tracking = generator.tracking();
+/// An import running in a task: it hands the batch back with the outcome, for a retry.
+type Import = tokio::task::JoinHandle<(Vec<ImportedReport>, Result<(), StoreError>)>;
+
+/// Batches being imported, each by a task of its own.
+struct Imports {
+    store: std::sync::Arc<dyn aduan_store::Store>,
+    limit: usize,
+    running: std::collections::VecDeque<Import>,
+}
+
+impl Imports {
+    fn new(app: &App, limit: usize) -> Self {
+        Imports { store: app.store().clone(), limit, running: Default::default() }
+    }
+
+    fn spawn(&mut self, batch: Vec<ImportedReport>) {
+        let store = self.store.clone();
+        self.running.push_back(tokio::spawn(async move {
+            let outcome = store.import_reports(&batch).await;
+            (batch, outcome)
+        }));
+    }
+
+    /// Starts importing `batch`, first waiting for the oldest import when enough run.
+    async fn submit(&mut self, batch: Vec<ImportedReport>, generator: &mut Generator<'_>) -> AppResult<()> {
+        while self.running.len() >= self.limit {
+            self.wait_oldest(generator).await?;
+        }
+        if !batch.is_empty() {
+            self.spawn(batch);
+        }
+        Ok(())
+    }
+
+    async fn finish(&mut self, generator: &mut Generator<'_>) -> AppResult<()> {
+        while !self.running.is_empty() {
+            self.wait_oldest(generator).await?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the oldest import; a batch whose tracking numbers collide with stored
+    /// ones (a database seeded before) is renumbered and imported again, a few times.
+    async fn wait_oldest(&mut self, generator: &mut Generator<'_>) -> AppResult<()> {
+        let Some(task) = self.running.pop_front() else { return Ok(()) };
+        let mut attempts = 0;
+        let (mut batch, mut outcome) = task.await.map_err(|e| AppError::Internal(format!("import task: {e}")))?;
+        loop {
+            match outcome {
+                Ok(()) => return Ok(()),
+                Err(StoreError::Conflict(_)) if attempts < 5 => {
+                    attempts += 1;
+                    for item in batch.iter_mut() {
+                        item.report.tracking = generator.tracking();
+                    }
+                    outcome = self.store.import_reports(&batch).await;
                 }
+                Err(StoreError::Conflict(_)) => {
+                    return Err(AppError::Internal("tracking numbers kept colliding".into()));
+                }
+                Err(e) => return Err(e.into()),
             }
-            Err(e) => return Err(e.into()),
         }
     }
-    Err(AppError::Internal("tracking numbers kept colliding".into()))
 }
 
 /// The synthetic staff: three service accounts (no role assignments, no password),

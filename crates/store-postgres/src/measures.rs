@@ -38,8 +38,8 @@ pub async fn add(conn: &mut PgConnection, cells: &Cells) -> StoreResult<()> {
     }
     sqlx::query(
         "INSERT INTO measure_cells (cube, org_id, value, period, counters) \
-         SELECT c, o, v, p, '{}' FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[]) AS k (c, o, v, p) \
-         ORDER BY c, o, v, p ON CONFLICT DO NOTHING",
+         SELECT c, o, v, p, '\\x01'::bytea FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[]) AS k (c, o, v, p) \
+         ORDER BY c, o, p, v ON CONFLICT DO NOTHING",
     )
     .bind(&keys.cubes)
     .bind(&keys.orgs)
@@ -47,11 +47,11 @@ pub async fn add(conn: &mut PgConnection, cells: &Cells) -> StoreResult<()> {
     .bind(&keys.periods)
     .execute(&mut *conn)
     .await?;
-    let rows: Vec<(String, i64, String, i32, String)> = sqlx::query_as(
+    let rows: Vec<(String, i64, String, i32, Vec<u8>)> = sqlx::query_as(
         "SELECT m.cube, m.org_id, m.value, m.period, m.counters FROM measure_cells m \
          JOIN unnest($1::text[], $2::bigint[], $3::text[], $4::int[]) AS k (c, o, v, p) \
            ON m.cube = k.c AND m.org_id = k.o AND m.value = k.v AND m.period = k.p \
-         ORDER BY m.cube, m.org_id, m.value, m.period FOR UPDATE OF m",
+         ORDER BY m.cube, m.org_id, m.period, m.value FOR UPDATE OF m",
     )
     .bind(&keys.cubes)
     .bind(&keys.orgs)
@@ -63,27 +63,27 @@ pub async fn add(conn: &mut PgConnection, cells: &Cells) -> StoreResult<()> {
     for (cube, org, value, period, counters) in rows {
         stored.insert(key_of(&cube, org, &value, period)?, counters);
     }
-    let (mut kept, mut texts, mut gone) = (Keys::default(), Vec::new(), Keys::default());
+    let (mut kept, mut encoded, mut gone) = (Keys::default(), Vec::new(), Keys::default());
     for (key, delta) in cells.iter() {
-        match merged(stored.get(key).map(String::as_str), delta)? {
-            Some(text) => {
+        match merged(stored.get(key).map(Vec::as_slice), delta)? {
+            Some(bytes) => {
                 kept.push(KeyColumns::of(key));
-                texts.push(text);
+                encoded.push(bytes);
             }
             None => gone.push(KeyColumns::of(key)),
         }
     }
-    if !texts.is_empty() {
+    if !encoded.is_empty() {
         sqlx::query(
             "UPDATE measure_cells m SET counters = k.t \
-             FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::text[]) AS k (c, o, v, p, t) \
+             FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::bytea[]) AS k (c, o, v, p, t) \
              WHERE m.cube = k.c AND m.org_id = k.o AND m.value = k.v AND m.period = k.p",
         )
         .bind(&kept.cubes)
         .bind(&kept.orgs)
         .bind(&kept.values)
         .bind(&kept.periods)
-        .bind(&texts)
+        .bind(&encoded)
         .execute(&mut *conn)
         .await?;
     }
@@ -104,7 +104,7 @@ pub async fn add(conn: &mut PgConnection, cells: &Cells) -> StoreResult<()> {
 
 pub async fn read(pool: &PgPool, q: &CellQuery) -> StoreResult<Cells> {
     let orgs: Vec<i64> = q.orgs.iter().map(|o| org_column(*o)).collect();
-    let rows: Vec<(String, i64, String, i32, String)> = sqlx::query_as(
+    let rows: Vec<(String, i64, String, i32, Vec<u8>)> = sqlx::query_as(
         "SELECT cube, org_id, value, period, counters FROM measure_cells \
          WHERE cube = $1 AND org_id = ANY($2) AND period BETWEEN $3 AND $4",
     )

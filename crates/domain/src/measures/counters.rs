@@ -134,12 +134,85 @@ impl Field {
     }
 }
 
+/// How many fixed (non-histogram) counters a cell has: the plain fields, one per status
+/// and one per clock.
+const FIXED_LEN: usize = Field::PLAIN.len() + Status::ALL.len() + ClockKind::ALL.len();
+
+/// The fixed counters in [`Field`]'s order: the order [`Counters::iter`] yields them in.
+const FIXED: [Field; FIXED_LEN] = {
+    let mut all = [Field::Submitted; FIXED_LEN];
+    let (statuses, clocks) = (Status::ALL.len(), ClockKind::ALL.len());
+    all[1] = Field::Archived;
+    let mut i = 0;
+    while i < statuses {
+        all[2 + i] = Field::Open(Status::ALL[i]);
+        i += 1;
+    }
+    i = 0;
+    while i < clocks {
+        all[2 + statuses + i] = Field::Overdue(ClockKind::ALL[i]);
+        i += 1;
+    }
+    i = 2;
+    while i < Field::PLAIN.len() {
+        all[statuses + clocks + i] = Field::PLAIN[i];
+        i += 1;
+    }
+    all
+};
+
+/// Durations longer than this many working days (40 years) count as this many, so that a
+/// histogram stays a short array whatever a record claims.
+pub const MAX_DAYS: u32 = 10_000;
+
+/// Where a field lives in [`Counters`].
+enum Slot {
+    Fixed(usize),
+    Day(usize, usize),
+}
+
+impl Field {
+    fn slot(self) -> Slot {
+        let (statuses, clocks) = (Status::ALL.len(), ClockKind::ALL.len());
+        let plain = |i: usize| Slot::Fixed(statuses + clocks + i);
+        match self {
+            Field::Submitted => Slot::Fixed(0),
+            Field::Archived => Slot::Fixed(1),
+            Field::Open(s) => Slot::Fixed(2 + s as usize),
+            Field::Overdue(c) => Slot::Fixed(2 + statuses + c as usize),
+            Field::Verified => plain(2),
+            Field::VerifiedOnTime => plain(3),
+            Field::VerifiedLate => plain(4),
+            Field::Answered => plain(5),
+            Field::AnsweredOnTime => plain(6),
+            Field::AnsweredLate => plain(7),
+            Field::Closed => plain(8),
+            Field::Rated => plain(9),
+            Field::RatingSum => plain(10),
+            Field::RatedFourPlus => plain(11),
+            Field::Days(stage, days) => Slot::Day(stage as usize, days.min(MAX_DAYS) as usize),
+        }
+    }
+}
+
 /// The counters of one cell, or of a sum of cells, or a difference of two (which may be
-/// negative). Sparse: a field that is zero is absent, so a contribution minus itself is
-/// empty and a store can drop cells that reach zero.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// negative). Dense: a fixed array and one histogram per stage, so that summing the
+/// thousands of cells of a ranking is a few additions per cell. A histogram never ends in
+/// a zero, so a contribution minus itself equals the empty counters and a store can drop
+/// cells that reach zero.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(into = "BTreeMap<String, i64>")]
-pub struct Counters(BTreeMap<Field, i64>);
+pub struct Counters {
+    fixed: [i64; FIXED_LEN],
+    /// Per [`Stage`], the count of each number of working days (index = days).
+    days: [Vec<i64>; 3],
+}
+
+impl Default for Counters {
+    fn default() -> Self {
+        Counters { fixed: [0; FIXED_LEN], days: Default::default() }
+    }
+}
 
 impl Counters {
     pub fn new() -> Self {
@@ -147,45 +220,82 @@ impl Counters {
     }
 
     pub fn get(&self, field: Field) -> i64 {
-        self.0.get(&field).copied().unwrap_or(0)
+        match field.slot() {
+            Slot::Fixed(i) => self.fixed[i],
+            Slot::Day(stage, days) => self.days[stage].get(days).copied().unwrap_or(0),
+        }
     }
 
     /// Adds `n` to one field.
     pub fn bump(&mut self, field: Field, n: i64) {
-        let value = self.0.entry(field).or_insert(0);
-        *value += n;
-        if *value == 0 {
-            self.0.remove(&field);
+        match field.slot() {
+            Slot::Fixed(i) => self.fixed[i] += n,
+            Slot::Day(stage, days) => {
+                let histogram = &mut self.days[stage];
+                if histogram.len() <= days {
+                    if n == 0 {
+                        return;
+                    }
+                    histogram.resize(days + 1, 0);
+                }
+                histogram[days] += n;
+                trim(histogram);
+            }
         }
     }
 
     pub fn add(&mut self, other: &Counters) {
-        for (&field, &n) in &other.0 {
-            self.bump(field, n);
-        }
+        self.combine(other, 1);
     }
 
     pub fn sub(&mut self, other: &Counters) {
-        for (&field, &n) in &other.0 {
-            self.bump(field, -n);
+        self.combine(other, -1);
+    }
+
+    /// `self += sign × other`.
+    fn combine(&mut self, other: &Counters, sign: i64) {
+        for (mine, theirs) in self.fixed.iter_mut().zip(other.fixed) {
+            *mine += sign * theirs;
+        }
+        for (mine, theirs) in self.days.iter_mut().zip(&other.days) {
+            if mine.len() < theirs.len() {
+                mine.resize(theirs.len(), 0);
+            }
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m += sign * t;
+            }
+            trim(mine);
         }
     }
 
     pub fn is_zero(&self) -> bool {
-        self.0.is_empty()
+        self.fixed.iter().all(|&n| n == 0) && self.days.iter().all(Vec::is_empty)
     }
 
-    /// The non-zero fields, in a fixed order.
+    /// The non-zero fields, in [`Field`]'s order.
     pub fn iter(&self) -> impl Iterator<Item = (Field, i64)> + '_ {
-        self.0.iter().map(|(&f, &n)| (f, n))
+        let fixed = FIXED.iter().zip(self.fixed).filter(|(_, n)| *n != 0).map(|(f, n)| (*f, n));
+        let days = Stage::ALL
+            .into_iter()
+            .flat_map(move |stage| self.histogram(stage).map(move |(d, n)| (Field::Days(stage, d), n)));
+        fixed.chain(days)
     }
 
-    /// How many reports took each number of working days in `stage`, shortest first.
+    /// How many reports took each number of working days in `stage`, shortest first
+    /// (days with none left out).
     pub fn histogram(&self, stage: Stage) -> impl Iterator<Item = (u32, i64)> + '_ {
-        self.0.range(Field::Days(stage, 0)..=Field::Days(stage, u32::MAX)).map(|(f, &n)| match f {
-            Field::Days(_, days) => (*days, n),
-            _ => (0, 0),
-        })
+        self.days[stage as usize]
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n != 0)
+            .map(|(days, n)| (u32::try_from(days).unwrap_or(u32::MAX), *n))
+    }
+}
+
+/// Drops a histogram's trailing zeros: equal counters have equal histograms.
+fn trim(histogram: &mut Vec<i64>) {
+    while histogram.last() == Some(&0) {
+        histogram.pop();
     }
 }
 
@@ -242,7 +352,7 @@ impl<'de> Deserialize<'de> for Code {
 
 impl From<Counters> for BTreeMap<String, i64> {
     fn from(c: Counters) -> Self {
-        c.0.into_iter().map(|(f, n)| (f.code(), n)).collect()
+        c.iter().map(|(f, n)| (f.code(), n)).collect()
     }
 }
 

@@ -1,0 +1,303 @@
+//! Random histories played through the application on a real SQLite store: every figure
+//! a dashboard, the public statistics and a ranking show — the period, the period before,
+//! each month of the trend, each row of each breakdown — equals a direct count of the
+//! stored reports (`figures_direct`), which never looks at the cells.
+
+use aduan_domain::ids::ReportId;
+use aduan_domain::lifecycle::{Command, Verification, available_actions, due_commands};
+use aduan_domain::measures::{Figures, Filter, Peers, Period, figures_direct, predicate};
+use aduan_domain::permission::{Actor, StaffRole};
+use aduan_domain::person::{NewPerson, Role};
+use aduan_domain::report::{AnswerKind, ArchiveReason, Channel, Privacy, Report};
+use aduan_domain::sla::{Complexity, Limits};
+use aduan_domain::time::{ManualClock, Timestamp, Zone};
+use aduan_service::{App, AppError, Dashboard};
+use aduan_store::Store;
+use aduan_store::conformance::{Fixture, text};
+use aduan_store_sqlite::SqliteStore;
+use chrono::{Duration, TimeZone, Utc};
+use proptest::prelude::*;
+use std::sync::Arc;
+
+/// What varies between reports: channel, category, region, confidentiality.
+type Spec = (usize, usize, usize, bool);
+/// One step: which report, which of the actors offered the action, which command (or
+/// the scheduler's due action), after how many hours.
+type Step = (usize, usize, usize, i64);
+
+const DUE: usize = usize::MAX;
+const CHANNELS: [Channel; 3] = [Channel::Web, Channel::Api, Channel::Phone];
+const CATEGORIES: [&str; 3] = ["pupr.jalan", "lingkungan", "kesehatan"];
+const REGIONS: [Option<&str>; 4] = [Some("64.08.01.2001"), Some("64.08.02"), Some("91.03.01.1001"), None];
+
+struct World {
+    f: Fixture,
+    app: App,
+    clock: Arc<ManualClock>,
+    actors: Vec<Actor>,
+    _dir: tempfile::TempDir,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("aduan.db");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&path.display().to_string()).await.expect("open"));
+    let f = Fixture::new(store.clone()).await;
+    let mut actors = vec![f.screener, f.kutim_coordinator, f.pupr_officer];
+    for (email, role, code) in [
+        ("dlh@kutaitimurkab.go.id", Role::Officer, "KAB-64.08/DLH"),
+        ("kominfo@jayapurakab.go.id", Role::Coordinator, "KAB-91.03"),
+        ("pupr@jayapurakab.go.id", Role::Officer, "KAB-91.03/DPUPR"),
+        ("pengaduan@kemkes.go.id", Role::Coordinator, "KEMENKES"),
+    ] {
+        let new = NewPerson {
+            display_name: email.into(),
+            email: aduan_domain::person::Email::parse(email).ok(),
+            phone: None,
+            locale: Default::default(),
+            password_hash: None,
+        };
+        let person = store.create_person(&new, start()).await.expect("person");
+        let org = f.org(code);
+        store.grant_role(person, role, org, start()).await.expect("grant");
+        actors.push(Actor::Staff(StaffRole { person, role, org }));
+    }
+    let clock = Arc::new(ManualClock::new(start()));
+    let app = App::open_with(store, clock.clone(), Limits::default(), Default::default()).await.expect("app");
+    World { f, app, clock, actors, _dir: dir }
+}
+
+/// Tuesday 27 January 2026, 08:00 WIB: the first month ends within days.
+fn start() -> Timestamp {
+    Utc.with_ymd_and_hms(2026, 1, 27, 1, 0, 0).single().expect("time")
+}
+
+fn commands(f: &Fixture) -> Vec<Command> {
+    let verify = |code: &str| f.verify_to(code);
+    let dispose = |codes: &[&str]| Command::Dispose { units: codes.iter().map(|c| f.org(c)).collect(), note: None };
+    let answer =
+        |kind| Command::Respond { unit: None, answer: kind, text: text("Sudah kami perbaiki."), attachments: vec![] };
+    vec![
+        verify("KAB-64.08"),
+        verify("KAB-64.08"),
+        verify("KAB-91.03"),
+        verify("KEMENKES"),
+        Command::Verify(Verification {
+            instansi: Some(f.org("KAB-64.08")),
+            complexity: Some(Complexity::Ringan),
+            privacy: Some(Privacy { anonymous: true, confidential: true }),
+            ..Verification::default()
+        }),
+        Command::RequestInfo { question: text("Lokasi tepatnya di mana?") },
+        Command::Archive { reason: ArchiveReason::Spam, note: None },
+        Command::Restore { note: None },
+        Command::ReturnNotAuthority { reason: text("Bukan kewenangan kami") },
+        dispose(&["KAB-64.08/DPUPR"]),
+        dispose(&["KAB-64.08/DPUPR", "KAB-64.08/DLH"]),
+        dispose(&["KAB-64.08/DLH"]),
+        dispose(&["KAB-91.03/DPUPR"]),
+        Command::HandBack { unit: None, reason: text("Salah unit") },
+        answer(AnswerKind::Progress),
+        answer(AnswerKind::Final),
+        answer(AnswerKind::Final),
+        Command::CloseOutside { reason: text("Sudah ditangani langsung") },
+        Command::Reply { text: text("Belum diperbaiki."), attachments: vec![] },
+        Command::Accept,
+        Command::Rate { stars: 2, comment: None },
+        Command::Rate { stars: 4, comment: None },
+        Command::Rate { stars: 5, comment: None },
+        Command::Appeal { reason: text("Masih rusak") },
+    ]
+}
+
+/// Files a report through the application: self-service channels as a guest, the others
+/// entered by the screener on the citizen's behalf.
+async fn file(w: &World, spec: Spec) -> Result<Report, TestCaseError> {
+    let (channel, category, region, confidential) = spec;
+    let mut draft =
+        w.f.draft("Jalan rusak", "Jalan poros berlubang besar sejak dua bulan.", "64.08.01.2001", CATEGORIES[category]);
+    draft.channel = CHANNELS[channel];
+    draft.location.region = REGIONS[region].and_then(|r| aduan_domain::region::RegionCode::parse(r).ok());
+    draft.privacy = Privacy { anonymous: false, confidential };
+    draft.attachments.clear();
+    draft.incident_date = None;
+    let actor = if draft.channel.is_self_service() { Actor::Public } else { w.f.screener };
+    match w.app.file_report(&actor, draft).await {
+        Ok(filed) => Ok(filed.report),
+        Err(e) => Err(TestCaseError::fail(format!("filing refused: {e}"))),
+    }
+}
+
+/// The action a step tries, by whom; `None` when nobody may.
+fn pick(
+    w: &World,
+    commands: &[Command],
+    r: &Report,
+    actor: usize,
+    command: usize,
+    now: Timestamp,
+) -> Option<(Actor, Command)> {
+    let reference = w.app.reference();
+    let ctx = reference.ctx(now);
+    if command == DUE {
+        return due_commands(r, &ctx).into_iter().next().map(|c| (Actor::System, c));
+    }
+    let command = commands[command % commands.len()].clone();
+    let mut offered: Vec<Actor> = w.actors.clone();
+    offered.push(Actor::ReportLink(r.id));
+    offered.retain(|a| available_actions(r, a, &ctx).contains(&command.action()));
+    (!offered.is_empty()).then(|| (offered[actor % offered.len()], command))
+}
+
+/// Plays the steps; returns the first and last month the history touched.
+async fn play(w: &World, specs: &[Spec], steps: &[Step]) -> Result<(Period, Period), TestCaseError> {
+    let commands = commands(&w.f);
+    let mut ids: Vec<Option<ReportId>> = vec![None; specs.len()];
+    let mut now = start();
+    for &(index, actor, command, hours) in steps {
+        now += Duration::hours(hours);
+        w.clock.set(now);
+        let i = index % specs.len();
+        let Some(id) = ids[i] else {
+            ids[i] = Some(file(w, specs[i]).await?.id);
+            continue;
+        };
+        let report = w.app.store().report(id).await.map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let Some(report) = report else { return Err(TestCaseError::fail("a filed report is gone")) };
+        let Some((actor, command)) = pick(w, &commands, &report, actor, command, now) else { continue };
+        match w.app.act(&actor, id, report.version, command).await {
+            Ok(_) | Err(AppError::Refused(_)) => {}
+            Err(e) => return Err(TestCaseError::fail(format!("unexpected failure: {e}"))),
+        }
+    }
+    // Months in the zones of the organisations (WIB to WIT).
+    Ok((Period::of(start(), Zone::Wib), Period::of(now, Zone::Wit)))
+}
+
+async fn stored_reports(app: &App) -> Vec<Report> {
+    let ids = app.store().report_ids_after(ReportId(0), 1000).await.expect("ids");
+    let mut out = Vec::new();
+    for id in ids {
+        out.push(app.store().report(id).await.expect("read").expect("report"));
+    }
+    out
+}
+
+/// Every figure of a dashboard against the direct count; `units`: whether it has a unit
+/// breakdown (staff dashboards of an organisation do, public statistics do not).
+fn check_dashboard(d: &Dashboard, reports: &[Report], app: &App, units: bool) -> Result<(), TestCaseError> {
+    let reference = app.reference();
+    let direct = |filter: &Filter| figures_direct(reports, filter, &reference.calendar, &reference.orgs);
+    let total = |from, to| Filter::total(d.org, from, to);
+    prop_assert_eq!(&d.figures, &direct(&total(d.from, d.to)), "{:?} {}…{}", d.org, d.from, d.to);
+    prop_assert_eq!(&d.previous, &direct(&total(d.previous_from, d.previous_to)), "previous of {:?}", d.org);
+    prop_assert_eq!(d.previous_from.months_to(d.previous_to), d.from.months_to(d.to));
+    prop_assert_eq!(d.previous_to.plus(1), d.from);
+    prop_assert!(d.trend.len() >= 12);
+    prop_assert_eq!(d.trend.last().map(|(m, _)| *m), Some(d.to));
+    for (month, figures) in &d.trend {
+        prop_assert_eq!(figures, &direct(&total(*month, *month)), "trend {} of {:?}", month, d.org);
+    }
+    let parts = [&d.by_category, &d.by_channel, &d.by_region, &d.by_unit];
+    for (i, cube) in parts.into_iter().enumerate() {
+        for part in cube {
+            let filter = total(d.from, d.to).with(part.breakdown.clone());
+            prop_assert_eq!(&part.figures, &direct(&filter), "{:?}", filter);
+        }
+        let is_unit_cube = i == 3;
+        if is_unit_cube {
+            prop_assert!(units || cube.is_empty(), "no unit breakdown here");
+            continue;
+        }
+        // Each report is in exactly one row of the other breakdowns: none is left out.
+        let sum = |f: fn(&Figures) -> i64| cube.iter().map(|p| f(&p.figures)).sum::<i64>();
+        prop_assert_eq!(sum(|f| f.volume.submitted), d.figures.volume.submitted);
+        prop_assert_eq!(sum(|f| f.volume.verified), d.figures.volume.verified);
+        prop_assert_eq!(sum(|f| f.backlog.total()), d.figures.backlog.total());
+    }
+    Ok(())
+}
+
+async fn check_everything(w: &World, first: Period, last: Period) -> Result<(), TestCaseError> {
+    let reports = stored_reports(&w.app).await;
+    let fail = |e: AppError| TestCaseError::fail(e.to_string());
+    let orgs = [
+        None,
+        Some(w.f.org("NASIONAL")),
+        Some(w.f.org("KAB-64.08")),
+        Some(w.f.org("KAB-91.03")),
+        Some(w.f.org("KEMENKES")),
+    ];
+    let mut periods = vec![(first, last)];
+    periods.extend(first.through(last).map(|m| (m, m)));
+    if first < last {
+        periods.push((first.plus(1), last));
+    }
+    for &(from, to) in &periods {
+        for org in orgs {
+            let d = w.app.dashboard(&Actor::System, org, from, to).await.map_err(fail)?;
+            check_dashboard(&d, &reports, &w.app, org.is_some())?;
+        }
+        for org in [None, Some(w.f.org("KAB-64.08")), Some(w.f.org("KEMENKES"))] {
+            let d = w.app.public_statistics(org, from, to).await.map_err(fail)?;
+            check_dashboard(&d, &reports, &w.app, false)?;
+        }
+        let reference = w.app.reference();
+        let rows = w.app.ranking(&Peers::Regencies(None), from, to).await.map_err(fail)?;
+        prop_assert_eq!(rows.len(), 2, "Kutai Timur and Jayapura");
+        for row in rows {
+            let direct =
+                figures_direct(&reports, &Filter::total(Some(row.org), from, to), &reference.calendar, &reference.orgs);
+            prop_assert_eq!(row.predicate, predicate(&direct, &w.app.thresholds()));
+            prop_assert_eq!(row.figures, direct);
+        }
+    }
+    Ok(())
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let hours = prop_oneof![3 => 0i64..30, 1 => 0i64..24 * 15];
+    (0..5usize, 0..16usize, prop_oneof![5 => 0..64usize, 1 => Just(DUE)], hours)
+}
+
+proptest! {
+    // Each case opens a database of its own and plays up to 80 actions through it.
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_dashboard_figure_equals_a_direct_count_of_the_reports(
+        specs in prop::collection::vec((0..CHANNELS.len(), 0..CATEGORIES.len(), 0..REGIONS.len(), any::<bool>()), 1..=5),
+        steps in prop::collection::vec(step(), 1..80),
+    ) {
+        runtime().block_on(async {
+            let w = world().await;
+            let (first, last) = play(&w, &specs, &steps).await?;
+            check_everything(&w, first, last).await
+        })?;
+    }
+}
+
+/// The property is only worth something if its histories get somewhere: a fixed walk
+/// through the same code reaches a closed, rated report and an overdue one.
+#[test]
+fn a_fixed_history_reaches_closure_ratings_and_overdue_marks() {
+    runtime().block_on(async {
+        let w = world().await;
+        let specs = [(0, 0, 0, false), (2, 1, 1, true)];
+        let mut steps: Vec<Step> = vec![(0, 0, 0, 1), (1, 0, 0, 1)];
+        // Verify both to Kutai Timur, dispose to PUPR, answer, accept, rate 4; leave the
+        // second waiting until its follow-up clock runs out.
+        steps.extend([(0, 0, 0, 2), (1, 0, 1, 2), (0, 0, 9, 2), (0, 0, 15, 2), (0, 0, 19, 2), (0, 0, 21, 2)]);
+        steps.extend([(1, 0, DUE, 24 * 9), (1, 0, DUE, 1), (1, 0, DUE, 1)]);
+        let (first, last) = play(&w, &specs, &steps).await.expect("play");
+        let d = w.app.dashboard(&Actor::System, None, first, last).await.expect("dashboard");
+        assert_eq!(d.figures.volume.closed, 1, "{:?}", d.figures);
+        assert_eq!(d.figures.satisfaction.rated, 1);
+        assert!(d.figures.overdue.follow_up >= 1, "{:?}", d.figures.overdue);
+        check_everything(&w, first, last).await.expect("figures equal the direct count");
+    });
+}

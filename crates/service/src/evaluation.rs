@@ -47,6 +47,16 @@ pub struct Dashboard {
     pub by_channel: Vec<Part>,
     pub by_region: Vec<Part>,
     pub by_unit: Vec<Part>,
+    /// For the nation: by the organisation accountable for each report (its instansi,
+    /// or the screening desk before routing), largest first; every report is in one row.
+    pub by_instansi: Vec<OrgPart>,
+}
+
+/// One organisation's figures within a larger scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgPart {
+    pub org: OrgId,
+    pub figures: Figures,
 }
 
 /// One instansi's row of a ranking.
@@ -119,6 +129,10 @@ impl App {
             }
             by.push(parts(&read(cube, from, to).await?, org, from, to));
         }
+        let by_instansi = match org {
+            None => self.by_instansi(from, to).await?,
+            Some(_) => Vec::new(),
+        };
         let mut by = by.into_iter();
         let mut next = || by.next().unwrap_or_default();
         Ok(Dashboard {
@@ -134,7 +148,19 @@ impl App {
             by_channel: next(),
             by_region: next(),
             by_unit: next(),
+            by_instansi,
         })
+    }
+
+    /// Every organisation that holds reports (instansi and screening desks), largest first.
+    async fn by_instansi(&self, from: Period, to: Period) -> AppResult<Vec<OrgPart>> {
+        let holders: Vec<Option<OrgId>> =
+            self.reference().orgs.iter().filter(|o| o.kind != OrgKind::Unit).map(|o| Some(o.id)).collect();
+        let sums = sums_by_org(&self.cells(Cube::Total, holders, from, to).await?);
+        let mut parts: Vec<OrgPart> =
+            sums.into_iter().map(|(org, c)| OrgPart { org, figures: Figures::from_counters(&c) }).collect();
+        parts.sort_by(|a, b| size(&b.figures).cmp(&size(&a.figures)).then(a.org.cmp(&b.org)));
+        Ok(parts)
     }
 
     /// The instansi of a group with their figures and predicate, best completion first
@@ -144,13 +170,7 @@ impl App {
         let members = peers(&self.reference().orgs, group);
         let cells = self.cells(Cube::Total, members.iter().map(|o| Some(*o)).collect(), from, to).await?;
         let thresholds = self.thresholds();
-        // One pass over the cells (a cell per member and month), not one per member.
-        let mut sums: HashMap<OrgId, Counters> = HashMap::with_capacity(members.len());
-        for (key, counters) in cells.iter() {
-            if let Some(org) = key.org {
-                sums.entry(org).or_default().add(counters);
-            }
-        }
+        let sums = sums_by_org(&cells);
         let mut rows: Vec<RankRow> = members
             .into_iter()
             .map(|org| {
@@ -214,6 +234,23 @@ impl App {
     }
 }
 
+/// The counters of each organisation over all its cells: one pass over the cells (a cell
+/// per organisation and month), not one per organisation.
+fn sums_by_org(cells: &Cells) -> HashMap<OrgId, Counters> {
+    let mut sums: HashMap<OrgId, Counters> = HashMap::new();
+    for (key, counters) in cells.iter() {
+        if let Some(org) = key.org {
+            sums.entry(org).or_default().add(counters);
+        }
+    }
+    sums
+}
+
+/// What "largest" means in a breakdown: reports received, or verified when more.
+fn size(f: &Figures) -> i64 {
+    f.volume.submitted.max(f.volume.verified)
+}
+
 /// The figures of each breakdown value of one cube, largest volume first.
 fn parts(cells: &Cells, org: Option<OrgId>, from: Period, to: Period) -> Vec<Part> {
     let mut sums: BTreeMap<&Breakdown, Counters> = BTreeMap::new();
@@ -223,7 +260,6 @@ fn parts(cells: &Cells, org: Option<OrgId>, from: Period, to: Period) -> Vec<Par
     }
     let mut parts: Vec<Part> =
         sums.into_iter().map(|(b, c)| Part { breakdown: b.clone(), figures: Figures::from_counters(&c) }).collect();
-    let size = |p: &Part| p.figures.volume.submitted.max(p.figures.volume.verified);
-    parts.sort_by(|a, b| size(b).cmp(&size(a)).then(a.breakdown.cmp(&b.breakdown)));
+    parts.sort_by(|a, b| size(&b.figures).cmp(&size(&a.figures)).then(a.breakdown.cmp(&b.breakdown)));
     parts
 }

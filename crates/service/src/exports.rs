@@ -237,7 +237,7 @@ impl App {
 
     /// The measures of DOMAIN.md §8 of an organisation (`None`: the nation) from `from`
     /// to `to`: one row per month, the period's total, then the period by category,
-    /// channel, region and unit. The figures are [`App::dashboard`]'s, with its checks
+    /// channel, region and unit (the nation: by instansi too, each with its predicate). The figures are [`App::dashboard`]'s, with its checks
     /// of role and scope, plus the export permission.
     pub async fn export_measures(
         &self,
@@ -265,6 +265,13 @@ impl App {
         for part in parts.into_iter().flatten() {
             let (kind, value) = breakdown_words(&reference, &part.breakdown);
             rows.push(measure_row(period.clone(), kind, value, &part.figures, None));
+        }
+        // The nation's: each instansi (graded) and each screening desk's unrouted reports.
+        for part in &dashboard.by_instansi {
+            let is_instansi = reference.orgs.get(part.org).is_some_and(|o| o.kind == OrgKind::Instansi);
+            let grade = is_instansi.then(|| predicate(&part.figures, &thresholds).map_or("", |p| p.label_id()));
+            let name = reference.orgs.name_of(part.org).to_string();
+            rows.push(measure_row(period.clone(), "Instansi", name, &part.figures, grade));
         }
         let mut columns = vec![
             Column::new("Periode", "Period"),

@@ -1,6 +1,6 @@
 //! Random histories played through the application on a real SQLite store: every figure
 //! a dashboard, the public statistics and a ranking show — the period, the period before,
-//! each month of the trend, each row of each breakdown — equals a direct count of the
+//! each month of the trend, each row of each breakdown, each instansi of the nation — equals a direct count of the
 //! stored reports (`figures_direct`), which never looks at the cells.
 
 use aduan_domain::ids::ReportId;
@@ -214,6 +214,18 @@ fn check_dashboard(d: &Dashboard, reports: &[Report], app: &App, units: bool) ->
         prop_assert_eq!(sum(|f| f.volume.submitted), d.figures.volume.submitted);
         prop_assert_eq!(sum(|f| f.volume.verified), d.figures.volume.verified);
         prop_assert_eq!(sum(|f| f.backlog.total()), d.figures.backlog.total());
+    }
+    if d.org.is_some() {
+        prop_assert!(d.by_instansi.is_empty(), "only the nation is broken down by instansi");
+    }
+    for part in &d.by_instansi {
+        prop_assert_eq!(&part.figures, &direct(&Filter::total(Some(part.org), d.from, d.to)), "{:?}", part.org);
+    }
+    if d.org.is_none() {
+        let sum = |f: fn(&Figures) -> i64| d.by_instansi.iter().map(|p| f(&p.figures)).sum::<i64>();
+        prop_assert_eq!(sum(|f| f.volume.submitted), d.figures.volume.submitted);
+        prop_assert_eq!(sum(|f| f.volume.verified), d.figures.volume.verified);
+        prop_assert_eq!(sum(|f| f.volume.closed), d.figures.volume.closed);
     }
     Ok(())
 }

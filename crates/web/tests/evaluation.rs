@@ -100,6 +100,11 @@ async fn staff_see_the_dashboard_of_their_scope_and_no_other() {
     assert!(page.text.contains("Seluruh Indonesia"));
     assert!(page.text.contains("<svg class=\"chart\""), "a server-drawn chart");
     assert!(page.text.contains("Tabel tren bulanan"), "with its table");
+    assert!(page.text.contains("Menurut instansi"), "the nation by agency");
+    assert!(
+        page.text.contains("<a href=\"/staf/dasbor?org=KAB-64.08&#38;dari=2026-03&#38;sampai=2026-03\">"),
+        "each agency links to its dashboard for the same period"
+    );
     assert!(desk.get("/staf/dasbor?org=KAB-91.03").await.status == StatusCode::OK, "the desk sees every instansi");
 
     let mut kutim = signed_in(&w, "kominfo@contoh.id").await;
@@ -146,6 +151,8 @@ async fn public_statistics_and_rankings_show_aggregates_only() {
         assert!(!page.text.contains(secret), "{secret} leaked into the statistics");
     }
     assert!(!page.text.contains("Menurut unit"), "no unit breakdown in public");
+    assert!(page.text.contains("href=\"/statistik/instansi/KAB-64.08?dari=2026-03&#38;sampai=2026-03\""));
+    assert!(!page.text.contains("href=\"/staf/"), "no staff page linked from the public one");
     let kutim = guest.get("/statistik/instansi/KAB-64.08").await;
     assert_eq!(kutim.status, StatusCode::OK);
     assert!(kutim.text.contains("Kutai Timur"));

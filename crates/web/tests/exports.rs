@@ -338,6 +338,13 @@ async fn the_measures_export_holds_the_dashboards_figures() {
         w.app.dashboard(&actor(&w, "verifikator@contoh.id").await, None::<OrgId>, to, to).await.expect("nation");
     let total = rows.iter().find(|r| r[0] == "2026-03/2026-03").expect("total");
     assert_eq!(total[column(&rows[0], "Laporan masuk")], nation.figures.volume.submitted.to_string());
+    // The nation by instansi: every report in one row, Kutai Timur's the dashboard's.
+    let instansi: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "Instansi").collect();
+    let received: i64 = instansi.iter().map(|r| r[column(&rows[0], "Laporan masuk")].parse::<i64>().expect("n")).sum();
+    assert_eq!(received, nation.figures.volume.submitted);
+    let kutim_row = instansi.iter().find(|r| r[2] == "Pemerintah Kabupaten Kutai Timur").expect("Kutai Timur");
+    let kutim_march = w.app.dashboard(&who, Some(kutim), to, to).await.expect("dashboard");
+    assert_eq!(kutim_row[column(&rows[0], "Terverifikasi")], kutim_march.figures.volume.verified.to_string());
 }
 
 /// Walks the JSON feed by its `next` links; returns the tracking numbers in order.

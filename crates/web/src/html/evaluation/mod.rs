@@ -158,7 +158,11 @@ async fn statistics(
     let title = format!("{} — {}", v.t("Statistik", "Statistics"), scope);
     let page = StatisticsPage {
         c: v.chrome(title, "statistik"),
-        d: DashboardView::new(v.lang, &reference, scope, &d),
+        d: DashboardView::new(v.lang, &reference, scope, &d, &|o| {
+            // Only an active instansi has a public statistics page.
+            let org = reference.orgs.get(o).filter(|o| o.kind == OrgKind::Instansi && o.active)?;
+            Some(format!("/statistik/instansi/{}?{}", percent_encode(&org.code), PeriodParams::query(from, to)))
+        }),
         periods: period_links(v.lang, &base, now, from, to),
         dari: from.to_string(),
         sampai: to.to_string(),

@@ -7,6 +7,7 @@ use super::chart::{self, Bar};
 use crate::html::format;
 use crate::html::lang::Lang;
 use crate::html::views::{category_name, org_name, region_name};
+use aduan_domain::ids::OrgId;
 use aduan_domain::measures::{Breakdown, Figures, Period};
 use aduan_service::{Dashboard, Part, Reference};
 
@@ -61,6 +62,8 @@ pub struct PartRow {
     pub follow_up: String,
     pub answered_on_time: String,
     pub bar: String,
+    /// The row's own dashboard or statistics page, where it has one.
+    pub href: Option<String>,
 }
 
 pub struct PartTable {
@@ -69,6 +72,8 @@ pub struct PartTable {
     pub rows: Vec<PartRow>,
     /// "25 terbesar dari 514" when the table is cut short.
     pub more: Option<String>,
+    /// What the rows count, when it needs saying.
+    pub note: Option<String>,
 }
 
 /// Rows of a breakdown table: the largest, so that the national page (514 regencies)
@@ -103,7 +108,14 @@ pub struct DashboardView {
 }
 
 impl DashboardView {
-    pub fn new(lang: Lang, reference: &Reference, scope: String, d: &Dashboard) -> DashboardView {
+    /// `link`: the page of an organisation's own figures, where the viewer has one.
+    pub fn new(
+        lang: Lang,
+        reference: &Reference,
+        scope: String,
+        d: &Dashboard,
+        link: &dyn Fn(OrgId) -> Option<String>,
+    ) -> DashboardView {
         let t = |id: &str, en: &str| lang.t(id, en).to_string();
         let (f, p) = (&d.figures, &d.previous);
         let rate = |label: String, now: Option<f64>, before: Option<f64>, anchor| Headline {
@@ -237,22 +249,44 @@ impl DashboardView {
                 answered_on_time: percent(lang, f.answered_on_time),
             })
             .collect();
-        let table = |id, title: String, parts: &[Part]| PartTable {
-            id,
-            title,
-            rows: part_rows(lang, reference, &parts[..parts.len().min(PART_ROWS)]),
-            more: (parts.len() > PART_ROWS).then(|| {
+        let more = |n: usize| {
+            (n > PART_ROWS).then(|| {
                 lang.pick(
-                    format!("{PART_ROWS} terbesar dari {}.", count(lang, parts.len() as i64)),
-                    format!("The largest {PART_ROWS} of {}.", count(lang, parts.len() as i64)),
+                    format!("{PART_ROWS} terbesar dari {}.", count(lang, n as i64)),
+                    format!("The largest {PART_ROWS} of {}.", count(lang, n as i64)),
                 )
-            }),
+            })
         };
-        let mut parts = vec![
+        let table = |id, title: String, parts: &[Part]| {
+            let rows = parts.iter().take(PART_ROWS).map(|p| {
+                let href = match p.breakdown {
+                    Breakdown::Unit(u) => link(u),
+                    _ => None,
+                };
+                (breakdown_label(lang, reference, &p.breakdown), &p.figures, href)
+            });
+            PartTable { id, title, rows: part_rows(lang, rows), more: more(parts.len()), note: None }
+        };
+        let mut parts = Vec::new();
+        if !d.by_instansi.is_empty() {
+            let rows =
+                d.by_instansi.iter().take(PART_ROWS).map(|p| (org_name(reference, p.org), &p.figures, link(p.org)));
+            parts.push(PartTable {
+                id: "instansi",
+                title: t("Menurut instansi", "By agency"),
+                rows: part_rows(lang, rows),
+                more: more(d.by_instansi.len()),
+                note: Some(t(
+                    "Laporan yang belum diteruskan dihitung pada meja verifikasi yang memegangnya.",
+                    "Reports not forwarded yet count with the screening desk that holds them.",
+                )),
+            });
+        }
+        parts.extend([
             table("kategori", t("Menurut kategori", "By category"), &d.by_category),
             table("kanal", t("Menurut kanal", "By channel"), &d.by_channel),
             table("wilayah", t("Menurut wilayah", "By region"), &d.by_region),
-        ];
+        ]);
         if !d.by_unit.is_empty() {
             parts.push(table("unit", t("Menurut unit", "By unit"), &d.by_unit));
         }
@@ -309,21 +343,21 @@ fn count_change(lang: Lang, now: i64, before: i64) -> String {
     format!("{arrow} {}{relative}", count(lang, d.abs()))
 }
 
-fn part_rows(lang: Lang, reference: &Reference, parts: &[Part]) -> Vec<PartRow> {
-    let largest = parts.iter().map(|p| p.figures.volume.submitted).max().unwrap_or(0).max(1);
-    parts
-        .iter()
-        .map(|p| {
-            let f = &p.figures;
-            PartRow {
-                label: breakdown_label(lang, reference, &p.breakdown),
-                submitted: count(lang, f.volume.submitted),
-                verified: count(lang, f.volume.verified),
-                completion: percent(lang, f.completion_rate),
-                follow_up: percent(lang, f.follow_up_rate),
-                answered_on_time: percent(lang, f.answered_on_time),
-                bar: chart::inline_bar(f.volume.submitted as f64 / largest as f64),
-            }
+/// The rows of a breakdown table from each row's label, figures and page, with bars
+/// drawn against the largest row.
+fn part_rows<'a>(lang: Lang, rows: impl Iterator<Item = (String, &'a Figures, Option<String>)>) -> Vec<PartRow> {
+    let rows: Vec<_> = rows.collect();
+    let largest = rows.iter().map(|(_, f, _)| f.volume.submitted).max().unwrap_or(0).max(1);
+    rows.into_iter()
+        .map(|(label, f, href)| PartRow {
+            label,
+            submitted: count(lang, f.volume.submitted),
+            verified: count(lang, f.volume.verified),
+            completion: percent(lang, f.completion_rate),
+            follow_up: percent(lang, f.follow_up_rate),
+            answered_on_time: percent(lang, f.answered_on_time),
+            bar: chart::inline_bar(f.volume.submitted as f64 / largest as f64),
+            href,
         })
         .collect()
 }

@@ -80,6 +80,12 @@ fn target(staff: &Staff, reference: &Reference, code: &str) -> Result<Option<Org
     Ok(if reference.orgs.get(org).is_some_and(|o| o.kind == OrgKind::National) { None } else { Some(org) })
 }
 
+/// The dashboard of an organisation below the nation (the national desk's is the nation's).
+fn org_link(reference: &Reference, org: OrgId, from: Period, to: Period) -> Option<String> {
+    let o = reference.orgs.get(org).filter(|o| o.kind != OrgKind::National)?;
+    Some(format!("/staf/dasbor?org={}&{}", percent_encode(&o.code), PeriodParams::query(from, to)))
+}
+
 fn code_of(reference: &Reference, org: Option<OrgId>) -> String {
     org.and_then(|o| reference.orgs.get(o)).map(|o| o.code.clone()).unwrap_or_default()
 }
@@ -100,22 +106,12 @@ pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<D
         None => staff.t("Seluruh Indonesia", "All of Indonesia").into(),
     };
     let base = format!("/staf/dasbor?org={}", percent_encode(&code));
-    let link = |id: OrgId| OrgLink {
-        name: org_name(&reference, id),
-        href: format!(
-            "/staf/dasbor?org={}&{}",
-            percent_encode(&code_of(&reference, Some(id))),
-            PeriodParams::query(from, to)
-        ),
-    };
+    let link =
+        |id: OrgId| org_link(&reference, id, from, to).map(|href| OrgLink { name: org_name(&reference, id), href });
     let own = target(&staff, &reference, "")?;
     // Up one level, while still within the role's own scope.
-    let parent = org
-        .filter(|o| Some(*o) != own)
-        .and_then(|o| reference.orgs.get(o))
-        .and_then(|o| o.parent)
-        .filter(|p| reference.orgs.get(*p).is_some_and(|p| p.kind != OrgKind::National))
-        .map(link);
+    let parent =
+        org.filter(|o| Some(*o) != own).and_then(|o| reference.orgs.get(o)).and_then(|o| o.parent).and_then(link);
     let units = match org {
         Some(o) => reference
             .orgs
@@ -123,7 +119,7 @@ pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<D
             .iter()
             .copied()
             .filter(|u| reference.orgs.get(*u).is_some_and(|u| u.active))
-            .map(link)
+            .filter_map(link)
             .collect(),
         None => Vec::new(),
     };
@@ -138,7 +134,7 @@ pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<D
     let title = format!("{} — {}", staff.t("Dasbor", "Dashboard"), scope);
     let page = DashboardPage {
         c: staff.chrome(title, "dasbor"),
-        d: DashboardView::new(lang, &reference, scope, &d),
+        d: DashboardView::new(lang, &reference, scope, &d, &|o| org_link(&reference, o, from, to)),
         periods: period_links(lang, &base, now, from, to),
         dari: from.to_string(),
         sampai: to.to_string(),
@@ -206,7 +202,7 @@ pub async fn print(State(state): State<AppState>, staff: Staff, Query(p): Query<
     c.scripts.push("/assets/portal/staf.js");
     let page = PrintPage {
         c,
-        d: DashboardView::new(lang, &reference, scope, &d),
+        d: DashboardView::new(lang, &reference, scope, &d, &|_| None),
         month: period_label(lang, month, month),
         made: crate::html::format::moment(lang, now, aduan_domain::time::Zone::Wib),
         overdue: overdue_rows(&state, &staff, org).await?,

@@ -7,7 +7,7 @@ use crate::region::RegionCode;
 use crate::sla::Complexity;
 use crate::status::Status;
 use crate::text::Text;
-use crate::time::Timestamp;
+use crate::time::{Timestamp, Zone};
 use crate::tracking::TrackingNumber;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -349,5 +349,22 @@ impl Report {
 
     pub fn is_overdue(&self, now: Timestamp) -> bool {
         self.deadlines.iter().any(|d| d.clock.is_staff_sla() && d.is_overdue(now))
+    }
+
+    /// What a staff queue is ordered by: the earliest running verification or follow-up
+    /// deadline, with the zone it counts in. The completion clock runs for weeks beside
+    /// them and does not order a day's work.
+    pub fn queue_due(&self) -> Option<(Timestamp, Zone)> {
+        self.deadlines
+            .iter()
+            .filter(|d| matches!(d.clock, ClockKind::Verification | ClockKind::FollowUp) && d.is_running())
+            .min_by_key(|d| d.due_at)
+            .map(|d| (d.due_at, d.zone))
+    }
+
+    /// Whether a staff clock still running was marked overdue by the scheduler: what the
+    /// lists' "overdue" filter and badge show ([`Report::is_overdue`] asks the clocks).
+    pub fn marked_overdue(&self) -> bool {
+        self.deadlines.iter().any(|d| d.clock.is_staff_sla() && d.is_running() && d.overdue_at.is_some())
     }
 }

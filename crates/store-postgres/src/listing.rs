@@ -10,24 +10,6 @@ use aduan_store::codec::{checked, parse};
 use aduan_store::{Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
-/// A staff deadline of the report (alias `alias`) was missed and is still running.
-fn overdue(alias: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM deadlines d WHERE d.report_id = {alias}.id AND d.state = 'running' \
-         AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion'))"
-    )
-}
-
-/// The earliest running staff deadline of the report (alias `alias`); far in the future
-/// when none runs ([`aduan_store::NO_DEADLINE_MICROS`]), so that such reports come last
-/// in deadline order.
-fn due(alias: &str) -> String {
-    format!(
-        "COALESCE((SELECT MIN(d.due_at) FROM deadlines d WHERE d.report_id = {alias}.id AND d.state = 'running' \
-         AND d.clock IN ('verification', 'follow_up')), '9999-12-31 23:59:59+00'::timestamptz)"
-    )
-}
-
 /// The words to search for, or `None` when the text has none (punctuation only): the
 /// same rule as the SQLite backend, where a word is a run of letters and digits.
 fn search_words(text: &str) -> Option<String> {
@@ -118,7 +100,7 @@ fn push_from_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Opti
         q.push(" AND r.updated_at < ").push_bind(t);
     }
     if f.overdue {
-        q.push(" AND ").push(overdue("r"));
+        q.push(" AND r.marked_overdue");
     }
     if f.ombudsman_flagged {
         q.push(" AND r.ombudsman_flagged_at IS NOT NULL");
@@ -147,7 +129,7 @@ fn push_from_where(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, after: Opti
         let (key, op) = match f.order {
             SortOrder::Newest => ("r.submitted_at".to_string(), " < "),
             SortOrder::Oldest => ("r.submitted_at".to_string(), " > "),
-            SortOrder::Deadline => (due("r"), " > "),
+            SortOrder::Deadline => ("r.queue_due_at".to_string(), " > "),
         };
         q.push(" AND (").push(key).push(", r.id)").push(op).push("(").push_bind(c.at);
         q.push(", ").push_bind(c.id.0).push(")");
@@ -217,43 +199,24 @@ impl SummaryRow {
 // hundred times slower. Unnamed statements are planned for the values at hand.
 pub async fn list(pool: &PgPool, f: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {
     let limit = page.limit();
-    // The page is chosen first; whether each of its rows is overdue is asked after, for
-    // those rows only, through LATERAL … LIMIT 1: as a plain EXISTS the planner may hash
-    // every overdue clock of the country to answer for twenty rows.
     let mut q = QueryBuilder::<Postgres>::new(
-        "SELECT l.*, o.x IS NOT NULL AS overdue, (SELECT d.zone FROM deadlines d WHERE d.report_id = l.id \
-         AND d.state = 'running' AND d.clock IN ('verification', 'follow_up') ORDER BY d.due_at LIMIT 1) AS due_zone \
-         FROM (",
-    );
-    q.push(
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
          r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
-         r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, ",
+         r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, r.marked_overdue AS overdue, \
+         r.queue_due_at AS due_at, r.queue_due_zone AS due_zone",
     );
-    q.push(due("r")).push(" AS due_at");
     if !push_from_where(&mut q, f, page.after) {
         return Ok(Page { items: Vec::new(), next: None });
     }
     // A search comes most recently filed first, as on SQLite.
-    let search = f.search_text().is_some();
-    q.push(match (search, f.order) {
+    q.push(match (f.search_text().is_some(), f.order) {
         (true, _) => " ORDER BY r.id DESC",
         (false, SortOrder::Newest) => " ORDER BY r.submitted_at DESC, r.id DESC",
         (false, SortOrder::Oldest) => " ORDER BY r.submitted_at ASC, r.id ASC",
-        (false, SortOrder::Deadline) => " ORDER BY due_at ASC, r.id ASC",
+        (false, SortOrder::Deadline) => " ORDER BY r.queue_due_at ASC, r.id ASC",
     });
     // One row more than asked tells whether there is a next page.
     q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
-    q.push(
-        ") l LEFT JOIN LATERAL (SELECT 1 AS x FROM deadlines d WHERE d.report_id = l.id AND d.state = 'running' \
-         AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion') LIMIT 1) o ON true",
-    );
-    q.push(match (search, f.order) {
-        (true, _) => " ORDER BY l.id DESC",
-        (false, SortOrder::Newest) => " ORDER BY l.submitted_at DESC, l.id DESC",
-        (false, SortOrder::Oldest) => " ORDER BY l.submitted_at ASC, l.id ASC",
-        (false, SortOrder::Deadline) => " ORDER BY l.due_at ASC, l.id ASC",
-    });
     let rows: Vec<SummaryRow> = q.build_query_as().persistent(false).fetch_all(pool).await?;
     let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
     let next = if items.len() > limit as usize {

@@ -30,7 +30,7 @@ use std::sync::{Arc, LazyLock};
 
 /// The report columns written on insert and update with their types, in bind order
 /// (see [`ReportColumns::bind`]).
-const COLUMNS: [(&str, &str); 44] = [
+const COLUMNS: [(&str, &str); 47] = [
     ("tracking", "text"),
     ("version", "bigint"),
     ("kind", "text"),
@@ -75,6 +75,11 @@ const COLUMNS: [(&str, &str); 44] = [
     ("responded_at", "timestamptz"),
     ("closed_at", "timestamptz"),
     ("updated_at", "timestamptz"),
+    // Derived from the clocks, for the lists' deadline order and overdue filter to be
+    // read from an index: [`Report::queue_due`] and [`Report::marked_overdue`].
+    ("queue_due_at", "timestamptz"),
+    ("queue_due_zone", "text"),
+    ("marked_overdue", "boolean"),
 ];
 
 fn column_list() -> String {
@@ -155,6 +160,9 @@ struct ReportColumns<'a> {
     responded_at: Vec<Option<Timestamp>>,
     closed_at: Vec<Option<Timestamp>>,
     updated_at: Vec<Timestamp>,
+    queue_due_at: Vec<Timestamp>,
+    queue_due_zone: Vec<Option<&'static str>>,
+    marked_overdue: Vec<bool>,
 }
 
 impl<'a> ReportColumns<'a> {
@@ -203,6 +211,10 @@ impl<'a> ReportColumns<'a> {
         self.responded_at.push(r.responded_at);
         self.closed_at.push(r.closed_at);
         self.updated_at.push(r.updated_at);
+        let due = r.queue_due();
+        self.queue_due_at.push(due.map_or_else(aduan_store::no_deadline, |(at, _)| at));
+        self.queue_due_zone.push(due.map(|(_, zone)| zone.abbreviation()));
+        self.marked_overdue.push(r.marked_overdue());
     }
 
     /// Binds the arrays in the order of [`COLUMNS`].
@@ -251,6 +263,9 @@ impl<'a> ReportColumns<'a> {
             .bind(self.responded_at)
             .bind(self.closed_at)
             .bind(self.updated_at)
+            .bind(self.queue_due_at)
+            .bind(self.queue_due_zone)
+            .bind(self.marked_overdue)
     }
 }
 

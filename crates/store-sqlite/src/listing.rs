@@ -12,31 +12,6 @@ use aduan_store::codec::{checked, parse};
 use aduan_store::{Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-/// A staff deadline of the report (alias `alias`) was missed and is still running.
-fn overdue(alias: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM deadlines d WHERE d.report_id = {alias}.id AND d.state = 'running' \
-         AND d.overdue_at IS NOT NULL AND d.clock IN ('verification', 'follow_up', 'completion'))"
-    )
-}
-
-/// The earliest running staff deadline of the report (alias `alias`), as micros; far in
-/// the future when none runs, so that such reports come last in deadline order.
-fn due(alias: &str) -> String {
-    format!(
-        "COALESCE((SELECT MIN(d.due_at) FROM deadlines d WHERE d.report_id = {alias}.id AND d.state = 'running' \
-         AND d.clock IN ('verification', 'follow_up')), {NO_DEADLINE})"
-    )
-}
-
-/// The zone of that deadline.
-fn due_zone(alias: &str) -> String {
-    format!(
-        "(SELECT d.zone FROM deadlines d WHERE d.report_id = {alias}.id AND d.state = 'running' \
-         AND d.clock IN ('verification', 'follow_up') ORDER BY d.due_at LIMIT 1)"
-    )
-}
-
 /// Later than any deadline, as stored.
 const NO_DEADLINE: i64 = aduan_store::NO_DEADLINE_MICROS;
 
@@ -153,7 +128,7 @@ fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option
         q.push(" AND r.updated_at < ").push_bind(micros(t));
     }
     if f.overdue {
-        q.push(" AND ").push(overdue("r"));
+        q.push(" AND r.marked_overdue");
     }
     if f.ombudsman_flagged {
         q.push(" AND r.ombudsman_flagged_at IS NOT NULL");
@@ -169,7 +144,7 @@ fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option
         let (key, op) = match f.order {
             SortOrder::Newest => ("r.submitted_at".to_string(), " < "),
             SortOrder::Oldest => ("r.submitted_at".to_string(), " > "),
-            SortOrder::Deadline => (due("r"), " > "),
+            SortOrder::Deadline => ("r.queue_due_at".to_string(), " > "),
         };
         q.push(" AND (").push(key).push(", r.id)").push(op).push("(").push_bind(micros(c.at));
         q.push(", ").push_bind(c.id.0).push(")");
@@ -235,19 +210,12 @@ impl SummaryRow {
 
 pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {
     let limit = page.limit();
-    // The page is chosen first; whether each of its rows is overdue is asked after, for
-    // those rows only.
-    let mut q = QueryBuilder::<Sqlite>::new(format!(
-        "SELECT l.*, {} AS overdue, {} AS due_zone FROM (",
-        overdue("l"),
-        due_zone("l")
-    ));
-    q.push(
+    let mut q = QueryBuilder::<Sqlite>::new(
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
          r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
-         r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, ",
+         r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, r.marked_overdue AS overdue, \
+         r.queue_due_at AS due_at, r.queue_due_zone AS due_zone",
     );
-    q.push(due("r")).push(" AS due_at");
     if !push_from_where(&mut q, f, page.after) {
         return Ok(Page { items: Vec::new(), next: None });
     }
@@ -256,15 +224,9 @@ pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> St
         (true, _) => " ORDER BY report_text.rowid DESC",
         (false, SortOrder::Newest) => " ORDER BY r.submitted_at DESC, r.id DESC",
         (false, SortOrder::Oldest) => " ORDER BY r.submitted_at ASC, r.id ASC",
-        (false, SortOrder::Deadline) => " ORDER BY due_at ASC, r.id ASC",
+        (false, SortOrder::Deadline) => " ORDER BY r.queue_due_at ASC, r.id ASC",
     });
     q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
-    q.push(match (search, f.order) {
-        (true, _) => ") l ORDER BY l.id DESC",
-        (false, SortOrder::Newest) => ") l ORDER BY l.submitted_at DESC, l.id DESC",
-        (false, SortOrder::Oldest) => ") l ORDER BY l.submitted_at ASC, l.id ASC",
-        (false, SortOrder::Deadline) => ") l ORDER BY l.due_at ASC, l.id ASC",
-    });
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
     let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
     let next = if items.len() > limit as usize {

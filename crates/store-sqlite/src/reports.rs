@@ -27,13 +27,14 @@ const COLUMNS: &str = "tracking, version, kind, title, description, incident_dat
      reporter_email, reporter_phone, reporter_nik, reporter_public_name, entered_by, secret_hash, attachments, status, \
      screening_desk_id, instansi_id, complexity, archive_reason, closure, support_count, rating_stars, rating_comment, \
      rating_at, appealed, ombudsman_flagged_at, submitted_at, verified_at, forwarded_at, first_answer_at, responded_at, \
-     closed_at, updated_at";
+     closed_at, updated_at, queue_due_at, queue_due_zone, marked_overdue";
 const PLACEHOLDERS: &str = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
-     ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+     ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
 type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
 
 fn bind_report<'q>(q: SqliteQuery<'q>, r: &Report) -> StoreResult<SqliteQuery<'q>> {
+    let due = r.queue_due();
     Ok(q.bind(r.tracking.as_str().to_string())
         .bind(r.version)
         .bind(r.kind.as_str())
@@ -77,7 +78,12 @@ fn bind_report<'q>(q: SqliteQuery<'q>, r: &Report) -> StoreResult<SqliteQuery<'q
         .bind(micros_opt(r.first_answer_at))
         .bind(micros_opt(r.responded_at))
         .bind(micros_opt(r.closed_at))
-        .bind(micros(r.updated_at)))
+        .bind(micros(r.updated_at))
+        // Derived from the clocks, for the lists' deadline order and overdue filter to be
+        // read from an index: `Report::queue_due` and `Report::marked_overdue`.
+        .bind(due.map_or(aduan_store::NO_DEADLINE_MICROS, |(at, _)| micros(at)))
+        .bind(due.map(|(_, zone)| zone.abbreviation()))
+        .bind(r.marked_overdue()))
 }
 
 #[derive(sqlx::FromRow)]

@@ -22,4 +22,6 @@ pub use error::{StoreError, StoreResult};
 pub use measures::CellQuery;
 pub use outbox::MessageFilter;
 pub use port::{IdempotencyKey, ImportedReport, Store};
-pub use query::{Cursor, NO_DEADLINE_MICROS, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder};
+pub use query::{
+    Cursor, NO_DEADLINE_MICROS, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, no_deadline,
+};

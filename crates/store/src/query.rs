@@ -106,13 +106,18 @@ pub struct Cursor {
 /// year 9999, later than any deadline.
 pub const NO_DEADLINE_MICROS: i64 = 253_402_300_799_000_000;
 
+/// [`NO_DEADLINE_MICROS`] as a time: what a store writes for a report with no running
+/// queue deadline, so that its deadline order needs no special case.
+pub fn no_deadline() -> Timestamp {
+    chrono::DateTime::from_timestamp_micros(NO_DEADLINE_MICROS).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
+}
+
 impl Cursor {
     /// The cursor for the page after this row, in this order.
     pub fn after(order: SortOrder, row: &ReportSummary) -> Cursor {
         let at = match (order, row.due) {
             (SortOrder::Deadline, Some((due, _))) => due,
-            (SortOrder::Deadline, None) => chrono::DateTime::from_timestamp_micros(NO_DEADLINE_MICROS)
-                .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+            (SortOrder::Deadline, None) => no_deadline(),
             _ => row.submitted_at,
         };
         Cursor { at, id: row.id }

@@ -3,13 +3,16 @@
 use crate::Store;
 use aduan_domain::calendar::HolidayCalendar;
 use aduan_domain::category::{CategoryTree, NewCategory};
+use aduan_domain::deadline::ClockKind;
 use aduan_domain::ids::{CategoryId, OrgId, PersonId};
 use aduan_domain::lifecycle::{Command, Context, Draft, Filing, Transition, Verification, decide, file};
 use aduan_domain::org::{Contact, NewOrganisation, OrgKind, OrgTree};
 use aduan_domain::permission::{Actor, StaffRole};
 use aduan_domain::person::{Email, Locale, NewPerson, Role};
 use aduan_domain::region::RegionCode;
-use aduan_domain::report::{AttachmentMeta, Channel, GeoPoint, Location, Privacy, Report, ReportType, Reporter};
+use aduan_domain::report::{
+    AnswerKind, ArchiveReason, AttachmentMeta, Channel, GeoPoint, Location, Privacy, Report, ReportType, Reporter,
+};
 use aduan_domain::sla::SlaPolicy;
 use aduan_domain::text::Text;
 use aduan_domain::time::{Timestamp, Zone};
@@ -279,5 +282,46 @@ impl Fixture {
 
     pub fn verify_to(&self, code: &str) -> Command {
         Command::Verify(Verification { instansi: Some(self.org(code)), ..Verification::default() })
+    }
+
+    /// Stored reports in every state of their queue clocks: verification running, paused
+    /// for the reporter, marked overdue, follow-up running, answered (none running),
+    /// archived. For checks of what a store derives from the clocks.
+    pub async fn reports_in_every_clock_state(&self) -> Vec<Report> {
+        let verifying = self.file_road("Jalan rusak", t0()).await;
+        let asked = self.file_road("Lokasi kurang jelas", t0()).await;
+        let asked = self.act(&asked, &self.screener, Command::RequestInfo { question: text("Di mana?") }, day(1)).await;
+        let late = self.file_road("Jembatan putus", day(-20)).await;
+        let seq = late.active_clock(ClockKind::Verification).map(|c| c.seq).unwrap_or_default();
+        let late = self.act(&late, &Actor::System, Command::MarkOverdue { seq }, day(1)).await;
+        let forwarded = self.file_road("Drainase tersumbat", t0()).await;
+        let forwarded = self.act(&forwarded, &self.screener, self.verify_to("KAB-64.08"), day(1)).await;
+        let answered = self.act(&forwarded.clone(), &self.kutim_coordinator, answer(), day(2)).await;
+        let archived = self.file_road("Iklan", t0()).await;
+        let archived = self
+            .act(&archived, &self.screener, Command::Archive { reason: ArchiveReason::Spam, note: None }, day(1))
+            .await;
+        let forwarded = self.file_road("Lampu jalan mati", t0()).await;
+        let forwarded = self.act(&forwarded, &self.screener, self.verify_to("KAB-91.03"), day(1)).await;
+        vec![verifying, asked, late, forwarded, answered, archived]
+    }
+}
+
+/// The UPDATE statements of a migration's text: what a test replays to check how the
+/// migration fills in a new column.
+pub fn updates_of(migration: &str) -> Vec<String> {
+    migration
+        .split(';')
+        .map(|s| s.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n"))
+        .filter(|s| s.trim_start().starts_with("UPDATE"))
+        .collect()
+}
+
+fn answer() -> Command {
+    Command::Respond {
+        unit: None,
+        answer: AnswerKind::Progress,
+        text: text("Sedang kami tangani."),
+        attachments: vec![],
     }
 }

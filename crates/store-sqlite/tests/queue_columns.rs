@@ -1,0 +1,64 @@
+//! The queue deadline and the overdue mark kept on each report row (migration 0008) are
+//! what the domain derives from the report's clocks: as the store writes them, and as the
+//! migration fills them in from the clocks of a database that had none.
+
+use aduan_domain::report::Report;
+use aduan_store::conformance::{Fixture, updates_of};
+use aduan_store::{NO_DEADLINE_MICROS, Store};
+use aduan_store_sqlite::SqliteStore;
+use sqlx::{Connection, SqliteConnection};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+type Columns = Vec<(i64, i64, Option<String>, bool)>;
+
+fn expected(reports: &[Report]) -> Columns {
+    let mut out: Columns = reports
+        .iter()
+        .map(|r| {
+            let due = r.queue_due();
+            (
+                r.id.0,
+                due.map_or(NO_DEADLINE_MICROS, |(at, _)| at.timestamp_micros()),
+                due.map(|(_, zone)| zone.abbreviation().to_string()),
+                r.marked_overdue(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+async fn stored(raw: &mut SqliteConnection) -> Columns {
+    sqlx::query_as("SELECT id, queue_due_at, queue_due_zone, marked_overdue FROM reports ORDER BY id")
+        .fetch_all(raw)
+        .await
+        .expect("columns")
+}
+
+#[tokio::test]
+async fn queue_columns_follow_the_clocks_when_written_and_when_backfilled() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("queue-columns");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("queue.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&path.display().to_string()).await.expect("open"));
+    let f = Fixture::new(store).await;
+    let want = expected(&f.reports_in_every_clock_state().await);
+    assert!(want.iter().any(|r| r.3) && want.iter().any(|r| r.2.is_some()) && want.iter().any(|r| r.2.is_none()));
+    let mut raw = SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.expect("raw");
+    assert_eq!(stored(&mut raw).await, want, "as written");
+
+    sqlx::query("UPDATE reports SET queue_due_at = 253402300799000000, queue_due_zone = NULL, marked_overdue = 0")
+        .execute(&mut raw)
+        .await
+        .expect("reset");
+    let statements = updates_of(include_str!("../migrations/0008_queue_deadline.sql"));
+    assert_eq!(statements.len(), 2);
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut raw).await.expect("backfill");
+    }
+    assert_eq!(stored(&mut raw).await, want, "as backfilled");
+}

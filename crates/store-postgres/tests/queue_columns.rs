@@ -2,38 +2,22 @@
 //! what the domain derives from the report's clocks: as the store writes them, and as the
 //! migration fills them in from the clocks of a database that had none.
 
-use aduan_domain::report::Report;
-use aduan_domain::time::Timestamp;
-use aduan_store::conformance::{Fixture, updates_of};
-use aduan_store::{Store, no_deadline};
+use aduan_store::Store;
+use aduan_store::conformance::{Fixture, queue_columns_of, updates_of};
 use aduan_store_postgres::{PgStore, scratch};
 use sqlx::{Connection, PgConnection};
 use std::sync::Arc;
 
-type Columns = Vec<(i64, Timestamp, Option<String>, bool)>;
-
-fn expected(reports: &[Report]) -> Columns {
-    let mut out: Columns = reports
-        .iter()
-        .map(|r| {
-            let due = r.queue_due();
-            (
-                r.id.0,
-                due.map_or_else(no_deadline, |(at, _)| at),
-                due.map(|(_, zone)| zone.abbreviation().to_string()),
-                r.marked_overdue(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
+type Columns = Vec<(i64, i64, Option<String>, bool)>;
 
 async fn stored(raw: &mut PgConnection) -> Columns {
-    sqlx::query_as("SELECT id, queue_due_at, queue_due_zone, marked_overdue FROM reports ORDER BY id")
-        .fetch_all(raw)
-        .await
-        .expect("columns")
+    sqlx::query_as(
+        "SELECT id, (EXTRACT(EPOCH FROM queue_due_at) * 1000000)::bigint, queue_due_zone, marked_overdue FROM reports \
+         ORDER BY id",
+    )
+    .fetch_all(raw)
+    .await
+    .expect("columns")
 }
 
 #[tokio::test]
@@ -44,7 +28,7 @@ async fn queue_columns_follow_the_clocks_when_written_and_when_backfilled() {
     let url = scratch::database_url(&server, name);
     let store: Arc<dyn Store> = Arc::new(PgStore::connect(&url).await.expect("connect"));
     let f = Fixture::new(store).await;
-    let want = expected(&f.reports_in_every_clock_state().await);
+    let want = queue_columns_of(&f.reports_in_every_clock_state().await);
     assert!(want.iter().any(|r| r.3) && want.iter().any(|r| r.2.is_some()) && want.iter().any(|r| r.2.is_none()));
     let mut raw = PgConnection::connect(&url).await.expect("raw");
     assert_eq!(stored(&mut raw).await, want, "as written");

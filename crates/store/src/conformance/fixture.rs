@@ -307,6 +307,26 @@ impl Fixture {
     }
 }
 
+/// What a store keeps on each report row for its lists, as the domain derives it from
+/// the clocks: (id, queue deadline in microseconds or [`crate::NO_DEADLINE_MICROS`], its
+/// zone, marked overdue), by id.
+pub fn queue_columns_of(reports: &[Report]) -> Vec<(i64, i64, Option<String>, bool)> {
+    let mut out: Vec<_> = reports
+        .iter()
+        .map(|r| {
+            let due = r.queue_due();
+            (
+                r.id.0,
+                due.map_or(crate::NO_DEADLINE_MICROS, |(at, _)| at.timestamp_micros()),
+                due.map(|(_, zone)| zone.abbreviation().to_string()),
+                r.marked_overdue(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// The UPDATE statements of a migration's text: what a test replays to check how the
 /// migration fills in a new column.
 pub fn updates_of(migration: &str) -> Vec<String> {

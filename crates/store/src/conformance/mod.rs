@@ -18,7 +18,7 @@ mod templates;
 
 pub use credentials::*;
 pub use directory::*;
-pub use fixture::{Fixture, day, t0, text, updates_of};
+pub use fixture::{Fixture, day, queue_columns_of, t0, text, updates_of};
 pub use jobs::*;
 pub use listing::*;
 pub use measures::*;

@@ -1,7 +1,8 @@
 // Screenshots of every desk of the staff workspace at 1280×800, into
 // docs/screenshots/staff-*.png: the screener's queue and report page, the coordinator's
-// and the officer's report pages, the supervisor's read-only page, the admin's pages and
-// intake. A server of its own, so that the queues show the demo data and these reports.
+// and the officer's report pages, the supervisor's read-only page, the admin's pages,
+// the national and the regency dashboards and intake. A server of its own, so that the
+// queues show the demo data and these reports.
 import { test } from 'node:test';
 import { existsSync, statSync } from 'node:fs';
 import {
@@ -61,6 +62,18 @@ test('screenshots of the staff desks at 1280×800', async (t) => {
   await shot('staff-admin', STAFF.admin, async (page) => {
     assert.ok(await page.locator('#unit table.queue tbody tr').count() > 0, 'the admin sees the units');
   }, '/staf/admin');
+  await shot('staff-dashboard-national', STAFF.screener, async (page) => {
+    await visit(page, env, '/staf/dasbor');
+    assert.ok(await page.locator('svg.chart').count() >= 2, 'the trends are drawn by the server');
+    assert.ok(
+      await page.locator('section[aria-labelledby="rincian-instansi"] tbody a').count() > 0,
+      'each instansi links to its own dashboard',
+    );
+  });
+  await shot('staff-dashboard-coordinator', STAFF.coordinator, async (page) => {
+    await visit(page, env, '/staf/dasbor');
+    assert.ok(await page.locator('section[aria-labelledby="unit-kerja"] a').count() > 0, 'its units, one click away');
+  });
   await shot('staff-intake', STAFF.coordinator, async (page) => {
     await visit(page, env, '/staf/input');
     assert.equal(await page.locator('select#channel').count(), 1);

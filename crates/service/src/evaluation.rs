@@ -9,7 +9,7 @@ use aduan_domain::measures::{
     Breakdown, Cells, Counters, Cube, Figures, Filter, Peers, Period, Predicate, Thresholds, contribution, peers,
     predicate,
 };
-use aduan_domain::org::OrgKind;
+use aduan_domain::org::{OrgKind, OrgTree};
 use aduan_domain::permission::{Actor, Permission, authorize_admin, authorize_deployment_admin};
 use aduan_store::CellQuery;
 use std::collections::{BTreeMap, HashMap};
@@ -28,11 +28,32 @@ pub struct Part {
     pub figures: Figures,
 }
 
+/// Whose figures a dashboard shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    /// The whole country.
+    Nation,
+    /// An instansi, a screening desk (its reports not routed yet), or a unit (the reports
+    /// given to it).
+    Org(OrgId),
+    /// A supervisor's organisations together, none within another.
+    Set(Vec<OrgId>),
+}
+
+impl Subject {
+    /// The one organisation of [`Subject::Org`].
+    pub fn org(&self) -> Option<OrgId> {
+        match self {
+            Subject::Org(o) => Some(*o),
+            _ => None,
+        }
+    }
+}
+
 /// What an evaluation page shows for one organisation (or the nation) and period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dashboard {
-    /// `None`: the whole country.
-    pub org: Option<OrgId>,
+    pub subject: Subject,
     pub from: Period,
     pub to: Period,
     pub figures: Figures,
@@ -42,13 +63,15 @@ pub struct Dashboard {
     pub previous_to: Period,
     /// Month by month, at least [`TREND_MONTHS`] ending with `to`.
     pub trend: Vec<(Period, Figures)>,
-    /// By category, channel, region and (for an instansi or unit) unit, largest first.
+    /// By category, channel, region and (for an instansi) unit, largest first. A unit's
+    /// dashboard has none: its cells are one breakdown of its instansi's.
     pub by_category: Vec<Part>,
     pub by_channel: Vec<Part>,
     pub by_region: Vec<Part>,
     pub by_unit: Vec<Part>,
     /// For the nation: by the organisation accountable for each report (its instansi,
     /// or the screening desk before routing), largest first; every report is in one row.
+    /// For a set: each of its organisations.
     pub by_instansi: Vec<OrgPart>,
 }
 
@@ -89,54 +112,123 @@ impl App {
     /// the role's scope. Refused without the dashboard permission or out of scope.
     pub async fn dashboard(&self, actor: &Actor, org: Option<OrgId>, from: Period, to: Period) -> AppResult<Dashboard> {
         let orgs = &self.reference().orgs;
-        match org {
-            None => authorize_deployment_admin(actor, Permission::ViewDashboards, orgs)?,
+        let subject = match org {
+            None => {
+                authorize_deployment_admin(actor, Permission::ViewDashboards, orgs)?;
+                Subject::Nation
+            }
             Some(o) => {
                 orgs.get(o).ok_or_else(|| AppError::NotFound("organisation".into()))?;
                 authorize_admin(actor, Permission::ViewDashboards, o, orgs)?;
+                Subject::Org(o)
             }
+        };
+        self.figures_of(subject, from, to, true).await
+    }
+
+    /// A supervisor's set: the organisations of several of one person's assignments (one
+    /// actor each) summed into one dashboard, each also in its own row. Every actor must
+    /// see the dashboard of its own organisation. An organisation within another of the
+    /// set counts once, in the larger; the national root makes the set the nation.
+    pub async fn set_dashboard(&self, actors: &[Actor], from: Period, to: Period) -> AppResult<Dashboard> {
+        let orgs = &self.reference().orgs;
+        let mut members = Vec::new();
+        let person = actors.first().and_then(Actor::staff).map(|s| s.person);
+        for actor in actors {
+            // One person's assignments, each a staff role.
+            let Some(staff) = actor.staff().filter(|s| Some(s.person) == person) else {
+                return Err(Refusal::OutOfScope.into());
+            };
+            authorize_admin(actor, Permission::ViewDashboards, staff.org, orgs)?;
+            members.push(staff.org);
         }
-        self.figures_of(org, from, to, true).await
+        if members.is_empty() {
+            return Err(Refusal::OutOfScope.into());
+        }
+        if members.iter().any(|o| orgs.get(*o).is_some_and(|o| o.kind == OrgKind::National)) {
+            return self.figures_of(Subject::Nation, from, to, false).await;
+        }
+        members.sort();
+        members.dedup();
+        let outer: Vec<OrgId> =
+            members.iter().copied().filter(|o| !members.iter().any(|m| m != o && orgs.is_within(*o, *m))).collect();
+        self.figures_of(Subject::Set(outer), from, to, false).await
     }
 
     /// Public statistics: the nation or one instansi, aggregates only (no unit breakdown,
     /// no lists). Confidential reports are in the counts and nowhere else.
     pub async fn public_statistics(&self, org: Option<OrgId>, from: Period, to: Period) -> AppResult<Dashboard> {
-        if let Some(o) = org {
-            let found = self.reference().orgs.get(o).is_some_and(|o| o.kind == OrgKind::Instansi && o.active);
-            if !found {
-                return Err(AppError::NotFound("instansi".into()));
+        let subject = match org {
+            None => Subject::Nation,
+            Some(o) => {
+                let found = self.reference().orgs.get(o).is_some_and(|o| o.kind == OrgKind::Instansi && o.active);
+                if !found {
+                    return Err(AppError::NotFound("instansi".into()));
+                }
+                Subject::Org(o)
             }
-        }
-        self.figures_of(org, from, to, false).await
+        };
+        self.figures_of(subject, from, to, false).await
     }
 
-    async fn figures_of(&self, org: Option<OrgId>, from: Period, to: Period, units: bool) -> AppResult<Dashboard> {
+    async fn figures_of(&self, subject: Subject, from: Period, to: Period, units: bool) -> AppResult<Dashboard> {
         check_period(from, to)?;
         let months = from.months_to(to);
         let (previous_from, previous_to) = (from.plus(-months), from.plus(-1));
         let trend_from = from.min(to.plus(1 - TREND_MONTHS));
         let first = previous_from.min(trend_from);
-        let read = |cube, from, to| self.cells(cube, vec![org], from, to);
-        let totals = read(Cube::Total, first, to).await?;
-        let figures_between = |from, to| Figures::from_counters(&totals.total(&Filter::total(org, from, to)));
+        let reference = self.reference();
+        let picks: Vec<Pick> = match &subject {
+            Subject::Nation => vec![Pick { org: None, breakdown: Breakdown::Total }],
+            Subject::Org(o) => vec![Pick::of(&reference.orgs, *o)],
+            Subject::Set(members) => members.iter().map(|o| Pick::of(&reference.orgs, *o)).collect(),
+        };
+        // Whole organisations (or the nation) have breakdowns; a unit's cells are one.
+        let whole: Vec<Option<OrgId>> =
+            picks.iter().filter(|p| p.breakdown == Breakdown::Total).map(|p| p.org).collect();
+        let read = |cube, orgs, from, to| self.cells(cube, orgs, from, to);
+        let mut totals = read(Cube::Total, whole.clone(), first, to).await?;
+        let unit_holders: Vec<Option<OrgId>> =
+            picks.iter().filter(|p| p.breakdown != Breakdown::Total).map(|p| p.org).collect();
+        if !unit_holders.is_empty() {
+            totals.add(&read(Cube::Unit, unit_holders, first, to).await?);
+        }
+        let of_picks = |picks: &[Pick], from, to| {
+            let mut sum = Counters::new();
+            for p in picks {
+                sum.add(&totals.total(&p.filter(from, to)));
+            }
+            Figures::from_counters(&sum)
+        };
+        let figures_between = |from, to| of_picks(&picks, from, to);
         let trend = trend_from.through(to).map(|m| (m, figures_between(m, m))).collect();
         let mut by = Vec::new();
         for cube in [Cube::Category, Cube::Channel, Cube::Region, Cube::Unit] {
-            if cube == Cube::Unit && (!units || org.is_none()) {
+            let single_org = matches!(subject, Subject::Org(_)) && whole.len() == 1;
+            let skip = whole.is_empty() || (cube == Cube::Unit && !(units && single_org));
+            if skip {
                 by.push(Vec::new());
                 continue;
             }
-            by.push(parts(&read(cube, from, to).await?, org, from, to));
+            by.push(parts(&read(cube, whole.clone(), from, to).await?, &whole, from, to));
         }
-        let by_instansi = match org {
-            None => self.by_instansi(from, to).await?,
-            Some(_) => Vec::new(),
+        let by_instansi = match &subject {
+            Subject::Nation => self.by_instansi(from, to).await?,
+            Subject::Org(_) => Vec::new(),
+            Subject::Set(members) => {
+                let mut parts: Vec<OrgPart> = picks
+                    .iter()
+                    .zip(members)
+                    .map(|(p, org)| OrgPart { org: *org, figures: of_picks(std::slice::from_ref(p), from, to) })
+                    .collect();
+                parts.sort_by(|a, b| size(&b.figures).cmp(&size(&a.figures)).then(a.org.cmp(&b.org)));
+                parts
+            }
         };
         let mut by = by.into_iter();
         let mut next = || by.next().unwrap_or_default();
         Ok(Dashboard {
-            org,
+            subject,
             from,
             to,
             figures: figures_between(from, to),
@@ -251,11 +343,35 @@ fn size(f: &Figures) -> i64 {
     f.volume.submitted.max(f.volume.verified)
 }
 
-/// The figures of each breakdown value of one cube, largest volume first.
-fn parts(cells: &Cells, org: Option<OrgId>, from: Period, to: Period) -> Vec<Part> {
+/// The cells a dashboard sums for one organisation: all of its own, or for a unit the
+/// unit's breakdown of its instansi (the reports given to that unit itself).
+struct Pick {
+    org: Option<OrgId>,
+    breakdown: Breakdown,
+}
+
+impl Pick {
+    fn of(orgs: &OrgTree, org: OrgId) -> Pick {
+        match orgs.get(org) {
+            Some(o) if o.kind == OrgKind::Unit => match orgs.instansi_of(org) {
+                Some(instansi) => Pick { org: Some(instansi.id), breakdown: Breakdown::Unit(org) },
+                None => Pick { org: Some(org), breakdown: Breakdown::Total },
+            },
+            _ => Pick { org: Some(org), breakdown: Breakdown::Total },
+        }
+    }
+
+    fn filter(&self, from: Period, to: Period) -> Filter {
+        Filter::total(self.org, from, to).with(self.breakdown.clone())
+    }
+}
+
+/// The figures of each breakdown value of one cube over the organisations `orgs`,
+/// largest volume first.
+fn parts(cells: &Cells, orgs: &[Option<OrgId>], from: Period, to: Period) -> Vec<Part> {
     let mut sums: BTreeMap<&Breakdown, Counters> = BTreeMap::new();
-    let all = Filter::total(org, from, to);
-    for (key, counters) in cells.iter().filter(|(k, _)| k.org == org && all.covers(k.period)) {
+    let all = Filter::total(None, from, to);
+    for (key, counters) in cells.iter().filter(|(k, _)| orgs.contains(&k.org) && all.covers(k.period)) {
         sums.entry(&key.breakdown).or_default().add(counters);
     }
     let mut parts: Vec<Part> =

@@ -25,7 +25,7 @@ pub use auth::{Caller, Issued};
 pub use calendar::YearStatus;
 pub use duplicates::MIN_SIMILARITY;
 pub use error::{AppError, AppResult};
-pub use evaluation::{Dashboard, MAX_MONTHS, OrgPart, Part, RankRow, check_period};
+pub use evaluation::{Dashboard, MAX_MONTHS, OrgPart, Part, RankRow, Subject, check_period};
 pub use exports::{Cell, Column, MAX_EXPORT_ROWS, OpenReport, Table};
 pub use notices::Media;
 pub use outbox::{RESET_LIFETIME_HOURS, Reminders, VERIFY_LIFETIME_HOURS};

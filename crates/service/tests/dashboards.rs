@@ -1,17 +1,19 @@
 //! Random histories played through the application on a real SQLite store: every figure
-//! a dashboard, the public statistics and a ranking show — the period, the period before,
-//! each month of the trend, each row of each breakdown, each instansi of the nation — equals a direct count of the
-//! stored reports (`figures_direct`), which never looks at the cells.
+//! a dashboard (of the nation, an instansi, a unit, a supervisor's set), the public
+//! statistics and a ranking show — the period, the period before, each month of the
+//! trend, each row of each breakdown, each instansi of the nation or the set — equals a
+//! direct count of the stored reports (`figures_direct`), which never looks at the cells.
 
-use aduan_domain::ids::ReportId;
+use aduan_domain::ids::{OrgId, ReportId};
 use aduan_domain::lifecycle::{Command, Verification, available_actions, due_commands};
-use aduan_domain::measures::{Figures, Filter, Peers, Period, figures_direct, predicate};
+use aduan_domain::measures::{Breakdown, Figures, Filter, Peers, Period, figures_direct, predicate};
+use aduan_domain::org::OrgKind;
 use aduan_domain::permission::{Actor, StaffRole};
 use aduan_domain::person::{NewPerson, Role};
 use aduan_domain::report::{AnswerKind, ArchiveReason, Channel, Privacy, Report};
 use aduan_domain::sla::{Complexity, Limits};
 use aduan_domain::time::{ManualClock, Timestamp, Zone};
-use aduan_service::{App, AppError, Dashboard};
+use aduan_service::{App, AppError, Dashboard, Subject};
 use aduan_store::Store;
 use aduan_store::conformance::{Fixture, text};
 use aduan_store_sqlite::SqliteStore;
@@ -35,6 +37,8 @@ struct World {
     app: App,
     clock: Arc<ManualClock>,
     actors: Vec<Actor>,
+    /// One supervisor's assignments: Kutai Timur, its DLH (within it) and Jayapura.
+    supervisor: Vec<Actor>,
     _dir: tempfile::TempDir,
 }
 
@@ -62,9 +66,23 @@ async fn world() -> World {
         store.grant_role(person, role, org, start()).await.expect("grant");
         actors.push(Actor::Staff(StaffRole { person, role, org }));
     }
+    let new = NewPerson {
+        display_name: "Ombudsman Perwakilan".into(),
+        email: None,
+        phone: None,
+        locale: Default::default(),
+        password_hash: None,
+    };
+    let person = store.create_person(&new, start()).await.expect("person");
+    let mut supervisor = Vec::new();
+    for code in ["KAB-64.08", "KAB-64.08/DLH", "KAB-91.03"] {
+        let org = f.org(code);
+        store.grant_role(person, Role::Supervisor, org, start()).await.expect("grant");
+        supervisor.push(Actor::Staff(StaffRole { person, role: Role::Supervisor, org }));
+    }
     let clock = Arc::new(ManualClock::new(start()));
     let app = App::open_with(store, clock.clone(), Limits::default(), Default::default()).await.expect("app");
-    World { f, app, clock, actors, _dir: dir }
+    World { f, app, clock, actors, supervisor, _dir: dir }
 }
 
 /// Tuesday 27 January 2026, 08:00 WIB: the first month ends within days.
@@ -183,26 +201,77 @@ async fn stored_reports(app: &App) -> Vec<Report> {
     out
 }
 
-/// Every figure of a dashboard against the direct count; `units`: whether it has a unit
-/// breakdown (staff dashboards of an organisation do, public statistics do not).
-fn check_dashboard(d: &Dashboard, reports: &[Report], app: &App, units: bool) -> Result<(), TestCaseError> {
+/// The direct count of a breakdown value of a dashboard's subject: the nation's or an
+/// organisation's reports, the reports given to a unit, or a set's organisations' reports
+/// each chosen by its organisation's own filter.
+fn direct_of(
+    subject: &Subject,
+    breakdown: &Breakdown,
+    from: Period,
+    to: Period,
+    reports: &[Report],
+    app: &App,
+) -> Figures {
     let reference = app.reference();
-    let direct = |filter: &Filter| figures_direct(reports, filter, &reference.calendar, &reference.orgs);
-    let total = |from, to| Filter::total(d.org, from, to);
-    prop_assert_eq!(&d.figures, &direct(&total(d.from, d.to)), "{:?} {}…{}", d.org, d.from, d.to);
-    prop_assert_eq!(&d.previous, &direct(&total(d.previous_from, d.previous_to)), "previous of {:?}", d.org);
+    let (calendar, orgs) = (&reference.calendar, &reference.orgs);
+    let filter = |org: Option<OrgId>, from, to| Filter::total(org, from, to).with(breakdown.clone());
+    let unit = |o: OrgId| orgs.get(o).filter(|u| u.kind == OrgKind::Unit).and_then(|_| orgs.instansi_of(o));
+    match subject {
+        Subject::Nation => figures_direct(reports, &filter(None, from, to), calendar, orgs),
+        Subject::Org(o) => match unit(*o) {
+            Some(instansi) => {
+                let given = Filter::total(Some(instansi.id), from, to).with(Breakdown::Unit(*o));
+                figures_direct(reports, &given, calendar, orgs)
+            }
+            None => figures_direct(reports, &filter(Some(*o), from, to), calendar, orgs),
+        },
+        Subject::Set(members) => {
+            let (ever, never) = (Period::new(2000, 1).expect("month"), Period::new(2100, 12).expect("month"));
+            let chosen: Vec<Report> = reports
+                .iter()
+                .filter(|r| {
+                    let one = std::slice::from_ref(*r);
+                    members.iter().any(|m| {
+                        figures_direct(one, &filter(Some(*m), ever, never), calendar, orgs).volume.submitted == 1
+                    })
+                })
+                .cloned()
+                .collect();
+            figures_direct(&chosen, &Filter::total(None, from, to), calendar, orgs)
+        }
+    }
+}
+
+/// Every figure of a dashboard against the direct count; `units`: whether it has a unit
+/// breakdown (staff dashboards of an instansi do, public statistics do not).
+fn check_dashboard(d: &Dashboard, reports: &[Report], app: &App, units: bool) -> Result<(), TestCaseError> {
+    let direct = |b: &Breakdown, from, to| direct_of(&d.subject, b, from, to, reports, app);
+    let total = Breakdown::Total;
+    prop_assert_eq!(&d.figures, &direct(&total, d.from, d.to), "{:?} {}…{}", d.subject, d.from, d.to);
+    prop_assert_eq!(&d.previous, &direct(&total, d.previous_from, d.previous_to), "previous of {:?}", d.subject);
     prop_assert_eq!(d.previous_from.months_to(d.previous_to), d.from.months_to(d.to));
     prop_assert_eq!(d.previous_to.plus(1), d.from);
     prop_assert!(d.trend.len() >= 12);
     prop_assert_eq!(d.trend.last().map(|(m, _)| *m), Some(d.to));
     for (month, figures) in &d.trend {
-        prop_assert_eq!(figures, &direct(&total(*month, *month)), "trend {} of {:?}", month, d.org);
+        prop_assert_eq!(figures, &direct(&total, *month, *month), "trend {} of {:?}", month, d.subject);
     }
+    let reference = app.reference();
+    let is_unit = d.subject.org().and_then(|o| reference.orgs.get(o)).is_some_and(|o| o.kind == OrgKind::Unit);
     let parts = [&d.by_category, &d.by_channel, &d.by_region, &d.by_unit];
     for (i, cube) in parts.into_iter().enumerate() {
+        if is_unit {
+            prop_assert!(cube.is_empty(), "a unit's cells have no breakdown");
+            continue;
+        }
         for part in cube {
-            let filter = total(d.from, d.to).with(part.breakdown.clone());
-            prop_assert_eq!(&part.figures, &direct(&filter), "{:?}", filter);
+            prop_assert_eq!(
+                &part.figures,
+                &direct(&part.breakdown, d.from, d.to),
+                "{:?} {:?}",
+                d.subject,
+                part.breakdown
+            );
         }
         let is_unit_cube = i == 3;
         if is_unit_cube {
@@ -215,13 +284,14 @@ fn check_dashboard(d: &Dashboard, reports: &[Report], app: &App, units: bool) ->
         prop_assert_eq!(sum(|f| f.volume.verified), d.figures.volume.verified);
         prop_assert_eq!(sum(|f| f.backlog.total()), d.figures.backlog.total());
     }
-    if d.org.is_some() {
-        prop_assert!(d.by_instansi.is_empty(), "only the nation is broken down by instansi");
+    if matches!(d.subject, Subject::Org(_)) {
+        prop_assert!(d.by_instansi.is_empty(), "only the nation and a set are broken down by organisation");
     }
     for part in &d.by_instansi {
-        prop_assert_eq!(&part.figures, &direct(&Filter::total(Some(part.org), d.from, d.to)), "{:?}", part.org);
+        let one = Subject::Org(part.org);
+        prop_assert_eq!(&part.figures, &direct_of(&one, &total, d.from, d.to, reports, app), "{:?}", part.org);
     }
-    if d.org.is_none() {
+    if !matches!(d.subject, Subject::Org(_)) {
         let sum = |f: fn(&Figures) -> i64| d.by_instansi.iter().map(|p| f(&p.figures)).sum::<i64>();
         prop_assert_eq!(sum(|f| f.volume.submitted), d.figures.volume.submitted);
         prop_assert_eq!(sum(|f| f.volume.verified), d.figures.volume.verified);
@@ -239,6 +309,9 @@ async fn check_everything(w: &World, first: Period, last: Period) -> Result<(), 
         Some(w.f.org("KAB-64.08")),
         Some(w.f.org("KAB-91.03")),
         Some(w.f.org("KEMENKES")),
+        Some(w.f.org("KAB-64.08/DPUPR")),
+        Some(w.f.org("KAB-64.08/DLH")),
+        Some(w.f.org("KAB-91.03/DPUPR")),
     ];
     let mut periods = vec![(first, last)];
     periods.extend(first.through(last).map(|m| (m, m)));
@@ -250,6 +323,10 @@ async fn check_everything(w: &World, first: Period, last: Period) -> Result<(), 
             let d = w.app.dashboard(&Actor::System, org, from, to).await.map_err(fail)?;
             check_dashboard(&d, &reports, &w.app, org.is_some())?;
         }
+        let set = w.app.set_dashboard(&w.supervisor, from, to).await.map_err(fail)?;
+        let members = vec![w.f.org("KAB-64.08"), w.f.org("KAB-91.03")];
+        prop_assert_eq!(&set.subject, &Subject::Set(members), "DLH counts within Kutai Timur");
+        check_dashboard(&set, &reports, &w.app, false)?;
         for org in [None, Some(w.f.org("KAB-64.08")), Some(w.f.org("KEMENKES"))] {
             let d = w.app.public_statistics(org, from, to).await.map_err(fail)?;
             check_dashboard(&d, &reports, &w.app, false)?;

@@ -176,3 +176,59 @@ async fn public_statistics_and_rankings_show_aggregates_only() {
     let definitions = guest.get("/statistik/definisi").await;
     assert!(definitions.text.contains("id=\"penyelesaian\""));
 }
+
+#[tokio::test]
+async fn a_unit_and_a_supervisors_set_have_dashboards_of_their_own() {
+    let w = with_reports("evaluation-unit-set").await;
+    let (kutim, pupr) = (w.app.find_org("KAB-64.08").expect("org"), w.app.find_org("KAB-64.08/DPUPR").expect("org"));
+    let person = w.app.find_person("kominfo@contoh.id").await.expect("person");
+    let coordinator = Actor::Staff(StaffRole { person: person.id, role: Role::Coordinator, org: kutim });
+    let road = all_reports(&w).await.into_iter().find(|r| r.title.as_str() == "Jalan rusak di Sangatta Utara");
+    let road = road.expect("the road report");
+    let dispose = Command::Dispose { units: vec![pupr], note: None };
+    w.app.act(&coordinator, road.id, road.version, dispose).await.expect("given to PUPR");
+
+    // The unit's figures are the reports given to it, not zero.
+    let march = Period::new(2026, 3).expect("month");
+    let reports = all_reports(&w).await;
+    let reference = w.app.reference();
+    let given = Filter::total(Some(kutim), march, march).with(aduan_domain::measures::Breakdown::Unit(pupr));
+    let unit = w.app.dashboard(&Actor::System, Some(pupr), march, march).await.expect("dashboard");
+    assert_eq!(unit.figures, figures_direct(&reports, &given, &reference.calendar, &reference.orgs));
+    assert_eq!(unit.figures.volume.verified, 1, "{:?}", unit.figures.volume);
+    let mut officer = signed_in(&w, "pupr@contoh.id").await;
+    let page = officer.get("/staf/dasbor?dari=2026-03&sampai=2026-03").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("didisposisikan kepadanya"), "what a unit's figures count");
+    assert!(!page.text.contains("Menurut kategori"), "no empty breakdown claiming no reports");
+
+    // An Ombudsman office overseeing two regencies sees them together.
+    w.person("perwakilan@contoh.id", Some((Role::Supervisor, "KAB-64.08"))).await;
+    let ombudsman = w.app.find_person("perwakilan@contoh.id").await.expect("person");
+    w.app.grant_role(ombudsman.id, Role::Supervisor, w.app.find_org("KAB-91.03").expect("org")).await.expect("grant");
+    let mut office = signed_in(&w, "perwakilan@contoh.id").await;
+    let own = office.get("/staf/dasbor?dari=2026-03&sampai=2026-03").await;
+    assert!(own.text.contains("href=\"/staf/dasbor/pengawasan?dari=2026-03&#38;sampai=2026-03\""), "{}", own.text);
+    let set = office.get("/staf/dasbor/pengawasan?dari=2026-03&sampai=2026-03").await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    assert!(set.text.contains("2 organisasi"), "{}", set.text);
+    assert!(
+        set.text.contains("Pemerintah Kabupaten Kutai Timur") && set.text.contains("Pemerintah Kabupaten Jayapura")
+    );
+    assert!(set.text.contains("Menurut instansi"), "each organisation in its own row");
+    assert!(!set.text.contains("Pungutan liar"), "aggregates only");
+    let roles = [kutim, w.app.find_org("KAB-91.03").expect("org")]
+        .map(|org| Actor::Staff(StaffRole { person: ombudsman.id, role: Role::Supervisor, org }));
+    let figures = w.app.set_dashboard(&roles, march, march).await.expect("set").figures;
+    // Two routed to Kutai Timur and one to Jayapura; the fourth is still at the desk.
+    assert_eq!(figures.volume.submitted, 3);
+    assert_eq!(figures.volume.verified, 3);
+    let bad = office.get("/staf/dasbor/pengawasan?dari=2026-13").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Someone else's assignment cannot be slipped into a set, and a coordinator has none.
+    let mixed = [roles[0], coordinator];
+    assert!(w.app.set_dashboard(&mixed, march, march).await.is_err(), "two people's roles");
+    let mut kominfo = signed_in(&w, "kominfo@contoh.id").await;
+    assert_eq!(kominfo.get("/staf/dasbor/pengawasan").await.status, StatusCode::FORBIDDEN);
+}

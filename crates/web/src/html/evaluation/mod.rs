@@ -82,6 +82,37 @@ pub struct PeriodLink {
     pub current: bool,
 }
 
+/// The period form and quick choices above a dashboard (`periode.html`).
+pub struct PeriodForm {
+    pub periods: Vec<PeriodLink>,
+    pub dari: String,
+    pub sampai: String,
+    /// Where the form goes, and the hidden fields it keeps (the quick choices keep them too).
+    pub action: String,
+    pub keep: Vec<(String, String)>,
+}
+
+impl PeriodForm {
+    pub fn new(
+        lang: Lang,
+        action: &str,
+        keep: Vec<(String, String)>,
+        now: Timestamp,
+        from: Period,
+        to: Period,
+    ) -> Self {
+        let kept: Vec<String> = keep.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect();
+        let base = if kept.is_empty() { action.to_string() } else { format!("{action}?{}", kept.join("&")) };
+        PeriodForm {
+            periods: period_links(lang, &base, now, from, to),
+            dari: from.to_string(),
+            sampai: to.to_string(),
+            action: action.into(),
+            keep,
+        }
+    }
+}
+
 pub fn period_links(lang: Lang, base: &str, now: Timestamp, from: Period, to: Period) -> Vec<PeriodLink> {
     let this = Period::of(now, Zone::Wib);
     let sep = if base.contains('?') { '&' } else { '?' };
@@ -107,12 +138,7 @@ pub fn period_links(lang: Lang, base: &str, now: Timestamp, from: Period, to: Pe
 struct StatisticsPage {
     c: Chrome,
     d: DashboardView,
-    periods: Vec<PeriodLink>,
-    dari: String,
-    sampai: String,
-    action: String,
-    /// Hidden fields the period form keeps.
-    keep: Vec<(String, String)>,
+    pf: PeriodForm,
     /// The instansi's own page links back to the national one.
     national: bool,
 }
@@ -163,11 +189,7 @@ async fn statistics(
             let org = reference.orgs.get(o).filter(|o| o.kind == OrgKind::Instansi && o.active)?;
             Some(format!("/statistik/instansi/{}?{}", percent_encode(&org.code), PeriodParams::query(from, to)))
         }),
-        periods: period_links(v.lang, &base, now, from, to),
-        dari: from.to_string(),
-        sampai: to.to_string(),
-        action: base,
-        keep: Vec::new(),
+        pf: PeriodForm::new(v.lang, &base, Vec::new(), now, from, to),
         national: org.is_none(),
     };
     Ok(render(&page))

@@ -9,7 +9,8 @@ use crate::html::lang::Lang;
 use crate::html::views::{category_name, org_name, region_name};
 use aduan_domain::ids::OrgId;
 use aduan_domain::measures::{Breakdown, Figures, Period};
-use aduan_service::{Dashboard, Part, Reference};
+use aduan_domain::org::OrgKind;
+use aduan_service::{Dashboard, Part, Reference, Subject};
 
 /// A share as "87,5%", "–" when it cannot be computed.
 pub fn percent(lang: Lang, share: Option<f64>) -> String {
@@ -105,6 +106,8 @@ pub struct DashboardView {
     pub completion_chart: String,
     pub trend: Vec<TrendRow>,
     pub parts: Vec<PartTable>,
+    /// What the figures cover, where that is not evident.
+    pub note: Option<String>,
 }
 
 impl DashboardView {
@@ -271,22 +274,40 @@ impl DashboardView {
         if !d.by_instansi.is_empty() {
             let rows =
                 d.by_instansi.iter().take(PART_ROWS).map(|p| (org_name(reference, p.org), &p.figures, link(p.org)));
+            let note = match d.subject {
+                Subject::Set(_) => t(
+                    "Setiap organisasi yang Anda awasi; satuan di dalam organisasi lain dihitung bersamanya.",
+                    "Each organisation you oversee; one within another counts with it.",
+                ),
+                _ => t(
+                    "Laporan yang belum diteruskan dihitung pada meja verifikasi yang memegangnya.",
+                    "Reports not forwarded yet count with the screening desk that holds them.",
+                ),
+            };
             parts.push(PartTable {
                 id: "instansi",
                 title: t("Menurut instansi", "By agency"),
                 rows: part_rows(lang, rows),
                 more: more(d.by_instansi.len()),
-                note: Some(t(
-                    "Laporan yang belum diteruskan dihitung pada meja verifikasi yang memegangnya.",
-                    "Reports not forwarded yet count with the screening desk that holds them.",
-                )),
+                note: Some(note),
             });
         }
-        parts.extend([
-            table("kategori", t("Menurut kategori", "By category"), &d.by_category),
-            table("kanal", t("Menurut kanal", "By channel"), &d.by_channel),
-            table("wilayah", t("Menurut wilayah", "By region"), &d.by_region),
-        ]);
+        // A unit's figures are one breakdown of its instansi's cells: they have no
+        // breakdown of their own, and an empty table would say "no reports".
+        let is_unit = d.subject.org().and_then(|o| reference.orgs.get(o)).is_some_and(|o| o.kind == OrgKind::Unit);
+        if !is_unit {
+            parts.extend([
+                table("kategori", t("Menurut kategori", "By category"), &d.by_category),
+                table("kanal", t("Menurut kanal", "By channel"), &d.by_channel),
+                table("wilayah", t("Menurut wilayah", "By region"), &d.by_region),
+            ]);
+        }
+        let note = is_unit.then(|| {
+            t(
+                "Angka unit ini menghitung laporan yang didisposisikan kepadanya. Rincian menurut kategori, kanal dan wilayah ada di dasbor instansinya.",
+                "This unit's figures count the reports given to it. The breakdowns by category, channel and region are on its agency's dashboard.",
+            )
+        });
         if !d.by_unit.is_empty() {
             parts.push(table("unit", t("Menurut unit", "By unit"), &d.by_unit));
         }
@@ -303,6 +324,7 @@ impl DashboardView {
             completion_chart,
             trend,
             parts,
+            note,
         }
     }
 }

@@ -1,20 +1,22 @@
 //! The staff dashboard: the figures of the organisation a role works for (the nation
-//! for the national desk), its units, its overdue reports, and the printable monthly
-//! report. Scope is the service's: an organisation outside the role's is refused.
+//! for the national desk), its units, its overdue reports, the printable monthly report,
+//! and a supervisor's set (every organisation the person oversees, together). Scope is
+//! the service's: an organisation outside the role's is refused.
 
 use super::Staff;
 use super::queue::{QueueRow, row};
 use crate::AppState;
 use crate::html::evaluation::view::{DashboardView, period_label};
-use crate::html::evaluation::{PeriodLink, PeriodParams, period_links};
+use crate::html::evaluation::{PeriodForm, PeriodParams};
 use crate::html::views::org_name;
 use crate::html::{Chrome, PageResult, percent_encode, render};
 use aduan_domain::Refusal;
 use aduan_domain::ids::OrgId;
 use aduan_domain::measures::Period;
 use aduan_domain::org::OrgKind;
-use aduan_domain::permission::{Actor, Permission};
-use aduan_service::{AppError, Reference};
+use aduan_domain::permission::{Actor, Permission, StaffRole};
+use aduan_domain::person::Role;
+use aduan_service::{AppError, Reference, Subject};
 use aduan_store::{PageRequest, ReportFilter, Scope, SortOrder};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -45,11 +47,7 @@ pub struct OrgLink {
 struct DashboardPage {
     c: Chrome,
     d: DashboardView,
-    periods: Vec<PeriodLink>,
-    dari: String,
-    sampai: String,
-    action: String,
-    keep: Vec<(String, String)>,
+    pf: PeriodForm,
     parent: Option<OrgLink>,
     units: Vec<OrgLink>,
     national: bool,
@@ -57,6 +55,8 @@ struct DashboardPage {
     overdue_all: String,
     exports: Option<Exports>,
     print: String,
+    /// The supervisor's set, for a person overseeing more than one organisation.
+    set: Option<OrgLink>,
 }
 
 pub struct Exports {
@@ -105,7 +105,6 @@ pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<D
         Some(o) => org_name(&reference, o),
         None => staff.t("Seluruh Indonesia", "All of Indonesia").into(),
     };
-    let base = format!("/staf/dasbor?org={}", percent_encode(&code));
     let link =
         |id: OrgId| org_link(&reference, id, from, to).map(|href| OrgLink { name: org_name(&reference, id), href });
     let own = target(&staff, &reference, "")?;
@@ -135,11 +134,7 @@ pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<D
     let page = DashboardPage {
         c: staff.chrome(title, "dasbor"),
         d: DashboardView::new(lang, &reference, scope, &d, &|o| org_link(&reference, o, from, to)),
-        periods: period_links(lang, &base, now, from, to),
-        dari: from.to_string(),
-        sampai: to.to_string(),
-        action: "/staf/dasbor".into(),
-        keep: vec![("org".into(), code.clone())],
+        pf: PeriodForm::new(lang, "/staf/dasbor", vec![("org".into(), code.clone())], now, from, to),
         parent,
         units,
         national: org.is_none(),
@@ -147,6 +142,64 @@ pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<D
         overdue_all: "/staf/antrian?terlambat=1".into(),
         exports,
         print: format!("/staf/dasbor/cetak?org={}&bulan={}", percent_encode(&code), to),
+        set: set_link(&staff, from, to),
+    };
+    Ok(render(&page))
+}
+
+/// The person's supervisor assignments, one actor each.
+fn supervised(staff: &Staff) -> Vec<Actor> {
+    staff
+        .roles
+        .iter()
+        .filter(|a| a.role == Role::Supervisor)
+        .map(|a| Actor::Staff(StaffRole { person: a.person, role: a.role, org: a.org }))
+        .collect()
+}
+
+fn set_link(staff: &Staff, from: Period, to: Period) -> Option<OrgLink> {
+    let n = supervised(staff).len();
+    (n > 1).then(|| OrgLink {
+        name: format!("{} ({n})", staff.t("Semua yang Anda awasi", "Everything you oversee")),
+        href: format!("/staf/dasbor/pengawasan?{}", PeriodParams::query(from, to)),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "staf_dasbor_pengawasan.html")]
+struct SetPage {
+    c: Chrome,
+    d: DashboardView,
+    pf: PeriodForm,
+}
+
+/// `GET /staf/dasbor/pengawasan`: a supervisor's set — the organisations of all the
+/// person's supervisor assignments in one dashboard, each also in a row of its own.
+pub async fn set(State(state): State<AppState>, staff: Staff, Query(p): Query<DashboardParams>) -> PageResult {
+    let app = &state.app;
+    let reference = app.reference();
+    let lang = staff.lang();
+    let now = app.now();
+    let (from, to) = PeriodParams { dari: p.dari.clone(), sampai: p.sampai.clone() }.resolve(now)?;
+    let d = app.set_dashboard(&supervised(&staff), from, to).await?;
+    let scope = match &d.subject {
+        Subject::Set(members) => format!(
+            "{} · {} {}",
+            staff.t("Semua yang Anda awasi", "Everything you oversee"),
+            members.len(),
+            staff.t("organisasi", "organisations")
+        ),
+        _ => staff.t("Seluruh Indonesia", "All of Indonesia").into(),
+    };
+    // An organisation's own dashboard is read under the role that covers it: link those
+    // the current role covers; the others are one role switch away.
+    let link =
+        |o: OrgId| reference.orgs.is_within(o, staff.role.org).then(|| org_link(&reference, o, from, to)).flatten();
+    let title = format!("{} — {}", staff.t("Dasbor", "Dashboard"), scope);
+    let page = SetPage {
+        c: staff.chrome(title, "dasbor"),
+        d: DashboardView::new(lang, &reference, scope, &d, &link),
+        pf: PeriodForm::new(lang, "/staf/dasbor/pengawasan", Vec::new(), now, from, to),
     };
     Ok(render(&page))
 }

@@ -50,6 +50,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staf/input", get(intake::form).post(intake::submit))
         .route("/staf/dasbor", get(dashboard::page))
         .route("/staf/dasbor/cetak", get(dashboard::print))
+        .route("/staf/dasbor/pengawasan", get(dashboard::set))
         .merge(admin::routes())
         .merge(exports::routes())
 }

@@ -485,6 +485,8 @@ export const STAFF = {
   officer: DEMO.officer,
   supervisor: 'inspektorat@demo.aduan.id',
   nationalSupervisor: 'ombudsman@demo.aduan.id',
+  /** An Ombudsman office: supervisor of every instansi of Kalimantan Timur. */
+  supervisorSet: 'ombudsman.perwakilan@demo.aduan.id',
   admin: 'admin@demo.aduan.id',
 };
 /** Kutai Timur's local government and its Dinas PUPR, as the staff forms name them. */

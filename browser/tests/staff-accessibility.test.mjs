@@ -109,6 +109,7 @@ test('intake, administration and the role chooser', async (t) => {
   await page(t, 'dashboard: national desk', STAFF.screener, (p) => visit(p, env, '/staf/dasbor'));
   await page(t, 'dashboard: Kutai Timur', STAFF.coordinator, (p) => visit(p, env, '/staf/dasbor'));
   await page(t, 'dashboard: Dinas PUPR', STAFF.officer, (p) => visit(p, env, '/staf/dasbor'));
+  await page(t, "dashboard: a supervisor's set", STAFF.supervisorSet, (p) => visit(p, env, '/staf/dasbor/pengawasan'));
   await page(t, 'monthly report for print', STAFF.coordinator, (p) => visit(p, env, '/staf/dasbor/cetak'));
   await page(t, 'exports', STAFF.coordinator, (p) => visit(p, env, '/staf/ekspor'));
   await page(t, 'role chooser /staf/peran', null, async (p) => {

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import { existsSync, statSync } from 'node:fs';
 import {
-  setup, assert, newContext, visit, screenshot, securityTests, signInStaff, staffStatus, DEMO, STAFF, DESKTOP,
+  setup, assert, newContext, visit, clickAndWait, screenshot, securityTests, signInStaff, staffStatus, DEMO, STAFF, DESKTOP,
 } from '../lib/harness.mjs';
 
 const reports = {};
@@ -73,6 +73,14 @@ test('screenshots of the staff desks at 1280×800', async (t) => {
   await shot('staff-dashboard-coordinator', STAFF.coordinator, async (page) => {
     await visit(page, env, '/staf/dasbor');
     assert.ok(await page.locator('section[aria-labelledby="unit-kerja"] a').count() > 0, 'its units, one click away');
+  });
+  await shot('staff-dashboard-set', STAFF.supervisorSet, async (page) => {
+    await visit(page, env, '/staf/dasbor');
+    await clickAndWait(page, page.locator('a[href^="/staf/dasbor/pengawasan"]'));
+    assert.match(await page.locator('h1').innerText(), /organisasi/, 'the set, with how many it holds');
+    assert.ok(await page.locator('svg.chart').count() >= 2, 'its trends');
+    const rows = page.locator('section[aria-labelledby="rincian-instansi"] tbody tr');
+    assert.ok(await rows.count() > 1, 'each organisation of the set in a row');
   });
   await shot('staff-intake', STAFF.coordinator, async (page) => {
     await visit(page, env, '/staf/input');

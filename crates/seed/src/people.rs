@@ -11,8 +11,8 @@ use aduan_service::{App, AppError, AppResult};
 pub struct DemoAccount {
     pub email: String,
     pub name: String,
-    /// The role and the organisation code, or `None` for the citizen.
-    pub role: Option<(Role, String)>,
+    /// Each role with its organisation's code; none for the citizen.
+    pub roles: Vec<(Role, String)>,
 }
 
 /// The instansi the demo centres on: Kutai Timur when present, else the first regency.
@@ -45,7 +45,7 @@ pub fn demo_accounts(app: &App) -> AppResult<Vec<DemoAccount>> {
     let account = |email: &str, name: &str, role: Option<(Role, String)>| DemoAccount {
         email: format!("{email}@demo.aduan.id"),
         name: name.into(),
-        role,
+        roles: role.into_iter().collect(),
     };
     let mut list = vec![
         account("warga", "Siti Rahma", None),
@@ -60,7 +60,30 @@ pub fn demo_accounts(app: &App) -> AppResult<Vec<DemoAccount>> {
     if desk != home {
         list.push(account("admin.nasional", "Agus Pratama (Admin Nasional)", Some((Role::OrgAdmin, desk))));
     }
+    let province = province_instansi(app, &home);
+    if province.len() > 1 {
+        let mut office = account("ombudsman.perwakilan", "Rahmat Hidayat (Ombudsman Perwakilan)", None);
+        office.roles = province.into_iter().map(|code| (Role::Supervisor, code)).collect();
+        list.push(office);
+    }
     Ok(list)
+}
+
+/// The instansi of the home instansi's province (its government and every regency and
+/// city in it): what an Ombudsman representative office oversees.
+fn province_instansi(app: &App, home: &str) -> Vec<String> {
+    let reference = app.reference();
+    let Some(province) = reference.orgs.by_code(home).and_then(|o| o.region.as_ref()).map(|r| r.province()) else {
+        return Vec::new();
+    };
+    let mut codes: Vec<String> = reference
+        .orgs
+        .iter()
+        .filter(|o| o.kind == OrgKind::Instansi && o.region.as_ref().is_some_and(|r| r.province() == province))
+        .map(|o| o.code.clone())
+        .collect();
+    codes.sort();
+    codes
 }
 
 /// Creates the demo accounts that do not exist yet; returns all of them.
@@ -72,7 +95,7 @@ pub async fn seed_people(app: &App) -> AppResult<Vec<DemoAccount>> {
             Some(p) => p.id,
             None => app.add_person(&a.name, Some(&a.email), None, Locale::Id, Some(DEMO_PASSWORD)).await?,
         };
-        if let Some((role, code)) = &a.role {
+        for (role, code) in &a.roles {
             let org = app.find_org(code)?;
             match app.grant_role(person, *role, org).await {
                 Ok(_) | Err(AppError::Conflict(_)) => {}

@@ -65,7 +65,11 @@ async fn print_people(app: &App) -> anyhow::Result<()> {
     let accounts = people::seed_people(app).await?;
     println!("demo accounts (password: {DEMO_PASSWORD}):");
     for a in accounts {
-        let role = a.role.map(|(r, org)| format!("{} at {org}", r.label_en())).unwrap_or_else(|| "citizen".into());
+        let role = match a.roles.as_slice() {
+            [] => "citizen".to_string(),
+            [(r, org)] => format!("{} at {org}", r.label_en()),
+            [(r, org), more @ ..] => format!("{} at {org} and {} more", r.label_en(), more.len()),
+        };
         println!("  {:<36} {:<34} {role}", a.email, a.name);
     }
     Ok(())

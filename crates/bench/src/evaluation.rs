@@ -22,7 +22,7 @@
 #[path = "common.rs"]
 mod common;
 
-use aduan_domain::ids::{OrgId, ReportId};
+use aduan_domain::ids::{OrgId, PersonId, ReportId};
 use aduan_domain::lifecycle::{Command, Verification, due_commands};
 use aduan_domain::measures::{CellKey, Cells, Counters, Cube, Field, Filter, Peers, Period, contribution};
 use aduan_domain::org::OrgKind;
@@ -35,7 +35,7 @@ use aduan_domain::text::Text;
 use aduan_domain::time::{ManualClock, Timestamp, Zone};
 use aduan_seed::orgs;
 use aduan_seed::synthetic::{self, Cast, Options};
-use aduan_service::{App, AppError, Reference};
+use aduan_service::{App, AppError, Reference, Subject};
 use aduan_store::{CellQuery, PageRequest, ReportFilter, SortOrder, Store, StoreError};
 use aduan_store_postgres::{PgOptions, PgStore, scratch};
 use aduan_store_sqlite::SqliteStore;
@@ -315,10 +315,28 @@ async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<Summary> {
     let members: Vec<Option<OrgId>> =
         aduan_domain::measures::peers(&reference.orgs, &Peers::Regencies(None)).into_iter().map(Some).collect();
     let store_ref = store.as_ref();
+    let reads = |subject: Subject| {
+        let reference = &reference;
+        move || {
+            let subject = subject.clone();
+            async move { dashboard_reads(store_ref, reference, &subject, from, to).await }
+        }
+    };
     let national = time(args.runs, || app.dashboard(&Actor::System, None, from, to)).await?;
-    let national_reads = time(args.runs, || dashboard_reads(store_ref, &reference, None, from, to)).await?;
+    let national_reads = time(args.runs, reads(Subject::Nation)).await?;
     let one = time(args.runs, || app.dashboard(&Actor::System, Some(top), from, to)).await?;
-    let one_reads = time(args.runs, || dashboard_reads(store_ref, &reference, Some(top), from, to)).await?;
+    let one_reads = time(args.runs, reads(Subject::Org(top))).await?;
+    // The top instansi's busiest unit, and an Ombudsman office over its province.
+    let unit = one.1.by_unit.iter().find_map(|p| match p.breakdown {
+        aduan_domain::measures::Breakdown::Unit(u) => Some(u),
+        _ => None,
+    });
+    let unit = unit.context("the instansi with the most reports gave none to a unit")?;
+    let unit_one = time(args.runs, || app.dashboard(&Actor::System, Some(unit), from, to)).await?;
+    let unit_reads = time(args.runs, reads(Subject::Org(unit))).await?;
+    let office = province_supervisor(&reference, top);
+    let set = time(args.runs, || app.set_dashboard(&office, from, to)).await?;
+    let set_reads = time(args.runs, reads(set.1.subject.clone())).await?;
     let ranking = time(args.runs, || app.ranking(&Peers::Regencies(None), from, to)).await?;
     let ranking_reads = time(args.runs, || async {
         let query = CellQuery { cube: Cube::Total, orgs: members.clone(), from, to };
@@ -328,6 +346,13 @@ async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<Summary> {
     let timings = vec![
         Timing { name: "national dashboard", times: national.0, cells: national_reads.1, reads: national_reads.0 },
         Timing { name: "one instansi's dashboard", times: one.0, cells: one_reads.1, reads: one_reads.0 },
+        Timing { name: "its busiest unit's dashboard", times: unit_one.0, cells: unit_reads.1, reads: unit_reads.0 },
+        Timing {
+            name: "a supervisor's set: every instansi of its province",
+            times: set.0,
+            cells: set_reads.1,
+            reads: set_reads.0,
+        },
         Timing {
             name: "ranking of the kabupaten/kota",
             times: ranking.0,
@@ -505,28 +530,65 @@ where
     Ok((times, last))
 }
 
-/// How many cells a staff dashboard reads: the same reads as `App::dashboard` (the
-/// headline cells of the period, the period before and the trend; each breakdown of the
-/// period; for the nation, the headline cells of every organisation holding reports).
+/// One supervisor's assignments over every instansi of the province of `org`.
+fn province_supervisor(reference: &Reference, org: OrgId) -> Vec<Actor> {
+    let province = reference.orgs.get(org).and_then(|o| o.region.as_ref()).map(|r| r.province());
+    reference
+        .orgs
+        .iter()
+        .filter(|o| o.kind == OrgKind::Instansi && o.region.as_ref().map(|r| r.province()) == province)
+        .map(|o| Actor::Staff(StaffRole { person: PersonId(1), role: Role::Supervisor, org: o.id }))
+        .collect()
+}
+
+/// The cell reads [`App::dashboard`] and [`App::set_dashboard`] make for a subject:
+/// totals over the trend and the previous period (a unit's are its instansi's unit cells),
+/// each breakdown of whole organisations over the period, and for the nation every
+/// holder's totals. Returns the number of cells read.
 async fn dashboard_reads(
     store: &dyn Store,
     reference: &Reference,
-    org: Option<OrgId>,
+    subject: &Subject,
     from: Period,
     to: Period,
 ) -> anyhow::Result<usize> {
     let months = from.months_to(to);
     let first = from.plus(-months).min(from.min(to.plus(-11)));
-    let mut n = store.measure_cells(&CellQuery { cube: Cube::Total, orgs: vec![org], from: first, to }).await?.len();
-    for cube in [Cube::Category, Cube::Channel, Cube::Region, Cube::Unit] {
-        if cube == Cube::Unit && org.is_none() {
-            continue;
-        }
-        n += store.measure_cells(&CellQuery { cube, orgs: vec![org], from, to }).await?.len();
+    let orgs = &reference.orgs;
+    let unit_holder = |o: OrgId| {
+        orgs.get(o).filter(|u| u.kind == OrgKind::Unit).and_then(|_| orgs.instansi_of(o)).map(|i| Some(i.id))
+    };
+    let members: Vec<OrgId> = match subject {
+        Subject::Nation => Vec::new(),
+        Subject::Org(o) => vec![*o],
+        Subject::Set(m) => m.clone(),
+    };
+    let mut whole: Vec<Option<OrgId>> =
+        members.iter().filter(|o| unit_holder(**o).is_none()).map(|o| Some(*o)).collect();
+    let units: Vec<Option<OrgId>> = members.iter().filter_map(|o| unit_holder(*o)).collect();
+    if *subject == Subject::Nation {
+        whole.push(None);
     }
-    if org.is_none() {
-        let holders = reference.orgs.iter().filter(|o| o.kind != OrgKind::Unit).map(|o| Some(o.id)).collect();
-        n += store.measure_cells(&CellQuery { cube: Cube::Total, orgs: holders, from, to }).await?.len();
+    let read = |cube, orgs: &Vec<Option<OrgId>>, from| {
+        let query = CellQuery { cube, orgs: orgs.clone(), from, to };
+        async move { store.measure_cells(&query).await.map(|c| c.len()) }
+    };
+    let mut n = 0;
+    if !whole.is_empty() {
+        n += read(Cube::Total, &whole, first).await?;
+        let single = matches!(subject, Subject::Org(_));
+        for cube in [Cube::Category, Cube::Channel, Cube::Region, Cube::Unit] {
+            if cube != Cube::Unit || single {
+                n += read(cube, &whole, from).await?;
+            }
+        }
+    }
+    if !units.is_empty() {
+        n += read(Cube::Unit, &units, first).await?;
+    }
+    if *subject == Subject::Nation {
+        let holders = orgs.iter().filter(|o| o.kind != OrgKind::Unit).map(|o| Some(o.id)).collect();
+        n += read(Cube::Total, &holders, from).await?;
     }
     Ok(n)
 }

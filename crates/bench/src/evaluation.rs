@@ -24,7 +24,7 @@ mod common;
 
 use aduan_domain::ids::{OrgId, PersonId, ReportId};
 use aduan_domain::lifecycle::{Command, Verification, due_commands};
-use aduan_domain::measures::{CellKey, Cells, Counters, Cube, Field, Filter, Peers, Period, contribution};
+use aduan_domain::measures::{Breakdown, CellKey, Cells, Counters, Cube, Field, Filter, Peers, Period, contribution};
 use aduan_domain::org::OrgKind;
 use aduan_domain::permission::{Actor, ReportScope, StaffRole};
 use aduan_domain::person::Role;
@@ -328,7 +328,7 @@ async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<Summary> {
     let one_reads = time(args.runs, reads(Subject::Org(top))).await?;
     // The top instansi's busiest unit, and an Ombudsman office over its province.
     let unit = one.1.by_unit.iter().find_map(|p| match p.breakdown {
-        aduan_domain::measures::Breakdown::Unit(u) => Some(u),
+        Breakdown::Unit(u) => Some(u),
         _ => None,
     });
     let unit = unit.context("the instansi with the most reports gave none to a unit")?;
@@ -555,17 +555,15 @@ async fn dashboard_reads(
     let months = from.months_to(to);
     let first = from.plus(-months).min(from.min(to.plus(-11)));
     let orgs = &reference.orgs;
-    let unit_holder = |o: OrgId| {
-        orgs.get(o).filter(|u| u.kind == OrgKind::Unit).and_then(|_| orgs.instansi_of(o)).map(|i| Some(i.id))
-    };
     let members: Vec<OrgId> = match subject {
         Subject::Nation => Vec::new(),
         Subject::Org(o) => vec![*o],
         Subject::Set(m) => m.clone(),
     };
-    let mut whole: Vec<Option<OrgId>> =
-        members.iter().filter(|o| unit_holder(**o).is_none()).map(|o| Some(*o)).collect();
-    let units: Vec<Option<OrgId>> = members.iter().filter_map(|o| unit_holder(*o)).collect();
+    let picks: Vec<Filter> = members.iter().map(|o| Filter::of_org(orgs, *o, from, to)).collect();
+    let holders = |total: bool| picks.iter().filter(move |p| (p.breakdown == Breakdown::Total) == total).map(|p| p.org);
+    let mut whole: Vec<Option<OrgId>> = holders(true).collect();
+    let units: Vec<Option<OrgId>> = holders(false).collect();
     if *subject == Subject::Nation {
         whole.push(None);
     }

@@ -9,7 +9,7 @@ use aduan_domain::measures::{
     Breakdown, Cells, Counters, Cube, Figures, Filter, Peers, Period, Predicate, Thresholds, contribution, peers,
     predicate,
 };
-use aduan_domain::org::{OrgKind, OrgTree};
+use aduan_domain::org::OrgKind;
 use aduan_domain::permission::{Actor, Permission, authorize_admin, authorize_deployment_admin};
 use aduan_store::CellQuery;
 use std::collections::{BTreeMap, HashMap};
@@ -178,10 +178,12 @@ impl App {
         let trend_from = from.min(to.plus(1 - TREND_MONTHS));
         let first = previous_from.min(trend_from);
         let reference = self.reference();
-        let picks: Vec<Pick> = match &subject {
-            Subject::Nation => vec![Pick { org: None, breakdown: Breakdown::Total }],
-            Subject::Org(o) => vec![Pick::of(&reference.orgs, *o)],
-            Subject::Set(members) => members.iter().map(|o| Pick::of(&reference.orgs, *o)).collect(),
+        // What each organisation sums, over the period (other months via `during`).
+        let of_org = |o: &OrgId| Filter::of_org(&reference.orgs, *o, from, to);
+        let picks: Vec<Filter> = match &subject {
+            Subject::Nation => vec![Filter::total(None, from, to)],
+            Subject::Org(o) => vec![of_org(o)],
+            Subject::Set(members) => members.iter().map(of_org).collect(),
         };
         // Whole organisations (or the nation) have breakdowns; a unit's cells are one.
         let whole: Vec<Option<OrgId>> =
@@ -193,18 +195,18 @@ impl App {
         if !unit_holders.is_empty() {
             totals.add(&read(Cube::Unit, unit_holders, first, to).await?);
         }
-        let of_picks = |picks: &[Pick], from, to| {
+        let of_picks = |picks: &[Filter], from, to| {
             let mut sum = Counters::new();
             for p in picks {
-                sum.add(&totals.total(&p.filter(from, to)));
+                sum.add(&totals.total(&p.during(from, to)));
             }
             Figures::from_counters(&sum)
         };
         let figures_between = |from, to| of_picks(&picks, from, to);
         let trend = trend_from.through(to).map(|m| (m, figures_between(m, m))).collect();
         let mut by = Vec::new();
+        let single_org = matches!(subject, Subject::Org(_)) && whole.len() == 1;
         for cube in [Cube::Category, Cube::Channel, Cube::Region, Cube::Unit] {
-            let single_org = matches!(subject, Subject::Org(_)) && whole.len() == 1;
             let skip = whole.is_empty() || (cube == Cube::Unit && !(units && single_org));
             if skip {
                 by.push(Vec::new());
@@ -219,7 +221,7 @@ impl App {
                 let mut parts: Vec<OrgPart> = picks
                     .iter()
                     .zip(members)
-                    .map(|(p, org)| OrgPart { org: *org, figures: of_picks(std::slice::from_ref(p), from, to) })
+                    .map(|(p, org)| OrgPart { org: *org, figures: Figures::from_counters(&totals.total(p)) })
                     .collect();
                 parts.sort_by(|a, b| size(&b.figures).cmp(&size(&a.figures)).then(a.org.cmp(&b.org)));
                 parts
@@ -341,29 +343,6 @@ fn sums_by_org(cells: &Cells) -> HashMap<OrgId, Counters> {
 /// What "largest" means in a breakdown: reports received, or verified when more.
 fn size(f: &Figures) -> i64 {
     f.volume.submitted.max(f.volume.verified)
-}
-
-/// The cells a dashboard sums for one organisation: all of its own, or for a unit the
-/// unit's breakdown of its instansi (the reports given to that unit itself).
-struct Pick {
-    org: Option<OrgId>,
-    breakdown: Breakdown,
-}
-
-impl Pick {
-    fn of(orgs: &OrgTree, org: OrgId) -> Pick {
-        match orgs.get(org) {
-            Some(o) if o.kind == OrgKind::Unit => match orgs.instansi_of(org) {
-                Some(instansi) => Pick { org: Some(instansi.id), breakdown: Breakdown::Unit(org) },
-                None => Pick { org: Some(org), breakdown: Breakdown::Total },
-            },
-            _ => Pick { org: Some(org), breakdown: Breakdown::Total },
-        }
-    }
-
-    fn filter(&self, from: Period, to: Period) -> Filter {
-        Filter::total(self.org, from, to).with(self.breakdown.clone())
-    }
 }
 
 /// The figures of each breakdown value of one cube over the organisations `orgs`,

@@ -61,6 +61,7 @@ pub use figures::{Backlog, Bar, Durations, Figures, Overdue, Predicate, Satisfac
 pub use peers::{Peers, peers};
 
 use crate::ids::{CategoryId, OrgId};
+use crate::org::{OrgKind, OrgTree};
 use crate::region::RegionCode;
 use crate::report::Channel;
 use crate::time::{Timestamp, Zone};
@@ -294,8 +295,24 @@ impl Filter {
         Filter { org, breakdown: Breakdown::Total, from, to }
     }
 
+    /// The headline figures of one organisation: its own cells, or for a unit the unit's
+    /// breakdown of its instansi's cells (the reports given to the unit itself; units
+    /// hold no cells of their own).
+    pub fn of_org(orgs: &OrgTree, org: OrgId, from: Period, to: Period) -> Self {
+        let unit_of = orgs.get(org).filter(|o| o.kind == OrgKind::Unit).and_then(|_| orgs.instansi_of(org));
+        match unit_of {
+            Some(instansi) => Filter::total(Some(instansi.id), from, to).with(Breakdown::Unit(org)),
+            None => Filter::total(Some(org), from, to),
+        }
+    }
+
     pub fn with(self, breakdown: Breakdown) -> Self {
         Filter { breakdown, ..self }
+    }
+
+    /// The same cells over other months.
+    pub fn during(&self, from: Period, to: Period) -> Self {
+        Filter { from, to, ..self.clone() }
     }
 
     pub fn covers(&self, period: Period) -> bool {

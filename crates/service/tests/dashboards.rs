@@ -1,4 +1,5 @@
-//! Random histories played through the application on a real SQLite store: every figure
+//! Random histories played through the application on a real SQLite store (a fixed one on
+//! PostgreSQL too): every figure
 //! a dashboard (of the nation, an instansi, a unit, a supervisor's set), the public
 //! statistics and a ranking show — the period, the period before, each month of the
 //! trend, each row of each breakdown, each instansi of the nation or the set — equals a
@@ -16,6 +17,7 @@ use aduan_domain::time::{ManualClock, Timestamp, Zone};
 use aduan_service::{App, AppError, Dashboard, Subject};
 use aduan_store::Store;
 use aduan_store::conformance::{Fixture, text};
+use aduan_store_postgres::{PgStore, scratch};
 use aduan_store_sqlite::SqliteStore;
 use chrono::{Duration, TimeZone, Utc};
 use proptest::prelude::*;
@@ -39,13 +41,20 @@ struct World {
     actors: Vec<Actor>,
     /// One supervisor's assignments: Kutai Timur, its DLH (within it) and Jayapura.
     supervisor: Vec<Actor>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
+/// A world on a fresh SQLite file.
 async fn world() -> World {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("aduan.db");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&path.display().to_string()).await.expect("open"));
+    let mut w = world_on(store).await;
+    w._dir = Some(dir);
+    w
+}
+
+async fn world_on(store: Arc<dyn Store>) -> World {
     let f = Fixture::new(store.clone()).await;
     let mut actors = vec![f.screener, f.kutim_coordinator, f.pupr_officer];
     for (email, role, code) in [
@@ -82,7 +91,7 @@ async fn world() -> World {
     }
     let clock = Arc::new(ManualClock::new(start()));
     let app = App::open_with(store, clock.clone(), Limits::default(), Default::default()).await.expect("app");
-    World { f, app, clock, actors, supervisor, _dir: dir }
+    World { f, app, clock, actors, supervisor, _dir: None }
 }
 
 /// Tuesday 27 January 2026, 08:00 WIB: the first month ends within days.
@@ -215,16 +224,12 @@ fn direct_of(
     let reference = app.reference();
     let (calendar, orgs) = (&reference.calendar, &reference.orgs);
     let filter = |org: Option<OrgId>, from, to| Filter::total(org, from, to).with(breakdown.clone());
-    let unit = |o: OrgId| orgs.get(o).filter(|u| u.kind == OrgKind::Unit).and_then(|_| orgs.instansi_of(o));
+    let is_unit = |o: OrgId| orgs.get(o).is_some_and(|u| u.kind == OrgKind::Unit);
     match subject {
         Subject::Nation => figures_direct(reports, &filter(None, from, to), calendar, orgs),
-        Subject::Org(o) => match unit(*o) {
-            Some(instansi) => {
-                let given = Filter::total(Some(instansi.id), from, to).with(Breakdown::Unit(*o));
-                figures_direct(reports, &given, calendar, orgs)
-            }
-            None => figures_direct(reports, &filter(Some(*o), from, to), calendar, orgs),
-        },
+        // A unit's figures are its headline ones only.
+        Subject::Org(o) if is_unit(*o) => figures_direct(reports, &Filter::of_org(orgs, *o, from, to), calendar, orgs),
+        Subject::Org(o) => figures_direct(reports, &filter(Some(*o), from, to), calendar, orgs),
         Subject::Set(members) => {
             let (ever, never) = (Period::new(2000, 1).expect("month"), Period::new(2100, 12).expect("month"));
             let chosen: Vec<Report> = reports
@@ -374,19 +379,36 @@ proptest! {
 /// through the same code reaches a closed, rated report and an overdue one.
 #[test]
 fn a_fixed_history_reaches_closure_ratings_and_overdue_marks() {
+    runtime().block_on(async { fixed_history(world().await).await });
+}
+
+/// The same walk on PostgreSQL: every dashboard, statistics and ranking figure equal to
+/// the direct count there too.
+#[test]
+fn a_fixed_history_on_postgresql() {
+    let Some(server) = scratch::test_server() else { return };
     runtime().block_on(async {
-        let w = world().await;
-        let specs = [(0, 0, 0, false), (2, 1, 1, true)];
-        let mut steps: Vec<Step> = vec![(0, 0, 0, 1), (1, 0, 0, 1)];
-        // Verify both to Kutai Timur, dispose to PUPR, answer, accept, rate 4; leave the
-        // second waiting until its follow-up clock runs out.
-        steps.extend([(0, 0, 0, 2), (1, 0, 1, 2), (0, 0, 9, 2), (0, 0, 15, 2), (0, 0, 19, 2), (0, 0, 21, 2)]);
-        steps.extend([(1, 0, DUE, 24 * 9), (1, 0, DUE, 1), (1, 0, DUE, 1)]);
-        let (first, last) = play(&w, &specs, &steps).await.expect("play");
-        let d = w.app.dashboard(&Actor::System, None, first, last).await.expect("dashboard");
-        assert_eq!(d.figures.volume.closed, 1, "{:?}", d.figures);
-        assert_eq!(d.figures.satisfaction.rated, 1);
-        assert!(d.figures.overdue.follow_up >= 1, "{:?}", d.figures.overdue);
-        check_everything(&w, first, last).await.expect("figures equal the direct count");
+        let name = "aduan_test_service_dashboards";
+        scratch::recreate(&server, name).await.expect("database");
+        let url = scratch::database_url(&server, name);
+        let store: Arc<dyn Store> = Arc::new(PgStore::connect(&url).await.expect("connect"));
+        fixed_history(world_on(store.clone()).await).await;
+        store.close().await;
+        scratch::drop_database(&server, name).await.expect("drop");
     });
+}
+
+async fn fixed_history(w: World) {
+    let specs = [(0, 0, 0, false), (2, 1, 1, true)];
+    let mut steps: Vec<Step> = vec![(0, 0, 0, 1), (1, 0, 0, 1)];
+    // Verify both to Kutai Timur, dispose to PUPR, answer, accept, rate 4; leave the
+    // second waiting until its follow-up clock runs out.
+    steps.extend([(0, 0, 0, 2), (1, 0, 1, 2), (0, 0, 9, 2), (0, 0, 15, 2), (0, 0, 19, 2), (0, 0, 21, 2)]);
+    steps.extend([(1, 0, DUE, 24 * 9), (1, 0, DUE, 1), (1, 0, DUE, 1)]);
+    let (first, last) = play(&w, &specs, &steps).await.expect("play");
+    let d = w.app.dashboard(&Actor::System, None, first, last).await.expect("dashboard");
+    assert_eq!(d.figures.volume.closed, 1, "{:?}", d.figures);
+    assert_eq!(d.figures.satisfaction.rated, 1);
+    assert!(d.figures.overdue.follow_up >= 1, "{:?}", d.figures.overdue);
+    check_everything(&w, first, last).await.expect("figures equal the direct count");
 }

@@ -19,8 +19,7 @@
 //! cargo run --release -p aduan-bench --bin evaluation-bench -- --backend sqlite --reports 1000000
 //! cargo run --release -p aduan-bench --bin evaluation-bench -- --backend postgres --reports 10000000
 
-#[path = "common.rs"]
-mod common;
+use aduan_bench::common;
 
 use aduan_domain::ids::{OrgId, PersonId, ReportId};
 use aduan_domain::lifecycle::{Command, Verification, due_commands};
@@ -227,7 +226,7 @@ async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<Summary> {
     store.migrate().await?;
     let clock = Arc::new(ManualClock::new(load_end()?));
     let app = App::open(store.clone(), clock.clone(), Default::default()).await?;
-    let stored = store.count_reports(&ReportFilter::new(ReportScope::All)).await?;
+    let stored = store.count_reports(&ReportFilter::new(ReportScope::All), u64::MAX).await?.value();
     let reused = args.reuse && stored > 0;
     if reused {
         println!("reusing {stored} stored reports");
@@ -631,7 +630,7 @@ fn month_start(p: Period, zone: Zone) -> anyhow::Result<Timestamp> {
 async fn count(store: &dyn Store, shape: impl FnOnce(&mut ReportFilter)) -> anyhow::Result<i64> {
     let mut f = ReportFilter::new(ReportScope::All);
     shape(&mut f);
-    Ok(i64::try_from(store.count_reports(&f).await?)?)
+    Ok(i64::try_from(store.count_reports(&f, u64::MAX).await?.value())?)
 }
 
 /// Figures from the cells (through the use cases where a page shows them) against the

@@ -5,8 +5,7 @@
 //! cargo run --release -p aduan-bench --bin storage-bench -- --reports 1000000 \
 //!     --postgres-url postgres://postgres@127.0.0.1:5432/postgres
 
-#[path = "common.rs"]
-mod common;
+use aduan_bench::common;
 
 use aduan_domain::ids::{CategoryId, ReportId};
 use aduan_domain::org::OrgKind;
@@ -117,7 +116,7 @@ async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<()> {
     // A fixed "now" so both backends get the same history.
     let now = Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).single().context("time")?;
     let app = App::open(store.clone(), Arc::new(ManualClock::new(now)), Default::default()).await?;
-    let stored = store.count_reports(&ReportFilter::new(ReportScope::All)).await?;
+    let stored = store.count_reports(&ReportFilter::new(ReportScope::All), u64::MAX).await?.value();
     let reports = if args.reuse && stored >= args.reports {
         println!("reusing {stored} stored reports");
         stored
@@ -223,7 +222,7 @@ async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<()> {
     slowest.push(
         measure("regency queue (staff scope, oldest first)", args.queries, &mut rng, |rng| {
             let (instansi, _) = regencies.choose(rng).cloned().unwrap_or((aduan_domain::ids::OrgId(0), None));
-            let mut f = ReportFilter::new(ReportScope::Involving(reference.orgs.subtree(instansi)));
+            let mut f = ReportFilter::new(ReportScope::Within(instansi));
             f.statuses = vec![Status::Forwarded, Status::InProgress];
             f.order = SortOrder::Oldest;
             list(store.clone(), f, 50)
@@ -234,7 +233,7 @@ async fn run(store: Arc<dyn Store>, args: &Args) -> anyhow::Result<()> {
     slowest.push(
         measure("regency queue (staff scope, earliest deadline first)", args.queries, &mut rng, |rng| {
             let (instansi, _) = regencies.choose(rng).cloned().unwrap_or((aduan_domain::ids::OrgId(0), None));
-            let mut f = ReportFilter::new(ReportScope::Involving(reference.orgs.subtree(instansi)));
+            let mut f = ReportFilter::new(ReportScope::Within(instansi));
             f.statuses = vec![Status::Forwarded];
             f.order = SortOrder::Deadline;
             list(store.clone(), f, 50)
@@ -303,8 +302,8 @@ fn describe(f: &ReportFilter) -> String {
     if let Some(t) = &f.text {
         parts.push(format!("text {t:?}"));
     }
-    if let ReportScope::Involving(orgs) = &f.scope {
-        parts.push(format!("scope of {} organisations", orgs.len()));
+    if let ReportScope::Within(org) = &f.scope {
+        parts.push(format!("scope of organisation {org}"));
     }
     if parts.is_empty() { "no filter".into() } else { parts.join(", ") }
 }

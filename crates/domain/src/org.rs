@@ -167,6 +167,18 @@ impl OrgTree {
         out
     }
 
+    /// The organisations whose staff find a report in their lists (DOMAIN.md §2): each
+    /// one that holds or held it, and every one above it — a coordinator's lists hold
+    /// what the instansi's units were given. The national root is left out: its staff
+    /// list everything.
+    pub fn reach<'a>(&self, involved: impl IntoIterator<Item = &'a OrgId>) -> Vec<OrgId> {
+        let mut out: Vec<OrgId> =
+            involved.into_iter().flat_map(|o| self.lineage(*o)).filter(|o| Some(*o) != self.root).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// `org` and every organisation below it.
     pub fn subtree(&self, org: OrgId) -> Vec<OrgId> {
         let mut out = Vec::new();
@@ -347,6 +359,20 @@ mod tests {
         assert_eq!(t.lineage(OrgId(12)), vec![OrgId(12), OrgId(11), OrgId(10), OrgId(1)]);
         assert_eq!(t.lineage(OrgId(1)), vec![OrgId(1)]);
         assert!(t.lineage(OrgId(999)).is_empty());
+    }
+
+    #[test]
+    fn reach_is_what_held_the_report_and_everything_above_but_the_root() {
+        let t = tree();
+        // Held by the national desk, Kutai Timur and PUPR's sub-unit: the coordinator of
+        // Kutai Timur and PUPR's staff find it; Jayapura's and the root's reach do not hold it.
+        let involved = [OrgId(1), OrgId(10), OrgId(12)];
+        assert_eq!(t.reach(&involved), vec![OrgId(10), OrgId(11), OrgId(12)]);
+        for staff_org in [OrgId(10), OrgId(11), OrgId(12), OrgId(13), OrgId(20)] {
+            let sees = involved.iter().any(|o| t.is_within(*o, staff_org));
+            assert_eq!(t.reach(&involved).contains(&staff_org), sees, "{staff_org:?}");
+        }
+        assert!(t.reach(&[OrgId(1)]).is_empty());
     }
 
     #[test]

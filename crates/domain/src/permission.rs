@@ -449,8 +449,9 @@ pub enum ReportScope {
     All,
     /// What the public may see: verified and not confidential.
     Public,
-    /// Reports that involve, or involved, any of these organisations.
-    Involving(Vec<OrgId>),
+    /// Reports that involve, or involved, this organisation or one below it: those whose
+    /// [`crate::org::OrgTree::reach`] holds it.
+    Within(OrgId),
     /// A reporter's own reports.
     Reporter(PersonId),
 }
@@ -464,7 +465,7 @@ pub fn report_scope(actor: &Actor, orgs: &OrgTree) -> ReportScope {
             if orgs.national().is_some_and(|n| n.id == s.org) {
                 ReportScope::All
             } else {
-                ReportScope::Involving(orgs.subtree(s.org))
+                ReportScope::Within(s.org)
             }
         }
         Actor::Citizen(p) => ReportScope::Reporter(*p),

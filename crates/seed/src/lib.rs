@@ -13,7 +13,7 @@ pub mod demo;
 pub mod orgs;
 pub mod people;
 pub mod synthetic;
-mod texts;
+pub mod texts;
 
 /// The password of every demo account (printed by the seed command; demo data only).
 pub const DEMO_PASSWORD: &str = "aduan-demo-2026";

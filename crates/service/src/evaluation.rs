@@ -171,6 +171,14 @@ impl App {
         self.figures_of(subject, from, to, false).await
     }
 
+    /// The nation's figures for a period from its total cells alone (a row a month): the
+    /// home page's headline numbers.
+    pub async fn national_figures(&self, from: Period, to: Period) -> AppResult<Figures> {
+        check_period(from, to)?;
+        let cells = self.cells(Cube::Total, vec![None], from, to).await?;
+        Ok(Figures::from_counters(&cells.total(&Filter::total(None, from, to))))
+    }
+
     async fn figures_of(&self, subject: Subject, from: Period, to: Period, units: bool) -> AppResult<Dashboard> {
         check_period(from, to)?;
         let months = from.months_to(to);

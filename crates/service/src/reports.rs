@@ -14,7 +14,7 @@ use aduan_domain::region::RegionCode;
 use aduan_domain::report::Report;
 use aduan_domain::routing::Suggestion;
 use aduan_domain::tracking::TrackingNumber;
-use aduan_store::{IdempotencyKey, Page, PageRequest, ReportFilter, ReportSummary, SortOrder, StoreError};
+use aduan_store::{Count, IdempotencyKey, Page, PageRequest, ReportFilter, ReportSummary, SortOrder, StoreError};
 use rand::RngCore;
 
 /// A report just filed, with the secret of its private link (shown once, never stored).
@@ -145,7 +145,12 @@ impl App {
     /// The report and timeline as this actor may see them.
     pub async fn view_report(&self, actor: &Actor, id: ReportId) -> AppResult<ReportView> {
         let report = self.load_visible(actor, id).await?;
-        let events = self.store().events(id).await?;
+        self.view_loaded(actor, report).await
+    }
+
+    /// The view of a report already loaded (and seen to be visible): its timeline added.
+    pub(crate) async fn view_loaded(&self, actor: &Actor, report: Report) -> AppResult<ReportView> {
+        let events = self.store().events(report.id).await?;
         self.view_of(actor, &report, &events)
     }
 
@@ -166,12 +171,8 @@ impl App {
 
     /// Finds a report by tracking number for this actor.
     pub async fn find_by_tracking(&self, actor: &Actor, tracking: &TrackingNumber) -> AppResult<ReportView> {
-        let report = self
-            .store()
-            .report_by_tracking(tracking)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("report {tracking}")))?;
-        self.view_report(actor, report.id).await
+        let report = self.report_for(actor, tracking).await?;
+        self.view_loaded(actor, report).await
     }
 
     /// Where a report filed by this actor goes when it names no instansi: an integration
@@ -235,9 +236,11 @@ impl App {
         self.list_reports(actor, filter, page).await
     }
 
-    pub async fn count_reports(&self, actor: &Actor, mut filter: ReportFilter) -> AppResult<u64> {
+    /// Counts what the actor may see of the filter's reports until `enough` are found
+    /// (bounded work: [`Count::AtLeast`] when it stopped early).
+    pub async fn count_reports(&self, actor: &Actor, mut filter: ReportFilter, enough: u64) -> AppResult<Count> {
         filter.scope = report_scope(actor, &self.reference().orgs);
-        Ok(self.store().count_reports(&filter).await?)
+        Ok(self.store().count_reports(&filter, enough).await?)
     }
 
     /// The routing suggestion for a category and location.

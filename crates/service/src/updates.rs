@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::error::{AppError, AppResult};
 use crate::reports::ReportView;
-use aduan_domain::event::Event;
+use aduan_domain::event::{Event, Visibility};
 use aduan_domain::ids::ReportId;
 use aduan_domain::permission::{Access, Actor, access, report_scope, reporter_voice};
 use aduan_domain::privacy::{redact_report, visible_events};
@@ -76,11 +76,39 @@ impl App {
         let not_found = || AppError::NotFound(format!("report {tracking}"));
         let report = self.store().report_by_tracking(tracking).await?.ok_or_else(not_found)?;
         let viewer = reporter_voice(actor, &report);
-        let view = self.view_report(&viewer, report.id).await.map_err(|e| match e {
-            // The internal id says nothing to the caller.
-            AppError::NotFound(_) => not_found(),
-            e => e,
-        })?;
+        if access(&viewer, &report, &self.reference().orgs) == Access::None {
+            return Err(not_found());
+        }
+        let view = self.view_loaded(&viewer, report).await?;
         Ok((viewer, view))
+    }
+
+    /// Reports by tracking number as an integration sees them ([`App::find_as_filer`] for
+    /// many at once, in a fixed number of reads), in the order asked; numbers of reports
+    /// it may not see are left out.
+    pub async fn find_many_as_filer(&self, actor: &Actor, trackings: &[TrackingNumber]) -> AppResult<Vec<Report>> {
+        let ids = self.store().report_ids(trackings).await?;
+        let reference = self.reference();
+        let reports = self.store().reports(&ids).await?;
+        Ok(reports
+            .iter()
+            .filter_map(|r| redact_report(r, access(&reporter_voice(actor, r), r, &reference.orgs)))
+            .collect())
+    }
+
+    /// A page's reports as the actor sees them, in a fixed number of reads; those it may
+    /// no longer see (changed since they were listed) are left out.
+    pub async fn reports_as_seen(&self, actor: &Actor, ids: &[ReportId]) -> AppResult<Vec<Report>> {
+        let reference = self.reference();
+        let reports = self.store().reports(ids).await?;
+        Ok(reports.iter().filter_map(|r| redact_report(r, access(actor, r, &reference.orgs))).collect())
+    }
+
+    /// The published events of these reports whose kind
+    /// ([`aduan_domain::event::EventKind::code`]) is one of `kinds`, by report and oldest
+    /// first, as the public sees them (without the person who acted).
+    pub async fn published_events(&self, ids: &[ReportId], kinds: &[&str]) -> AppResult<Vec<Event>> {
+        let events = self.store().events_of(ids, Visibility::Public, kinds).await?;
+        Ok(visible_events(&events, Access::Public))
     }
 }

@@ -18,7 +18,7 @@ mod templates;
 use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
 use aduan_domain::credential::{Credential, NewCredential};
-use aduan_domain::event::{Event, NewEvent};
+use aduan_domain::event::{Event, Visibility};
 use aduan_domain::ids::{
     AssignmentId, CategoryId, CredentialId, MessageId, OrgId, PersonId, ReportId, RuleId, TemplateId, WebhookId,
 };
@@ -35,11 +35,12 @@ use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::batch::{FileMany, FilingQueue};
 use aduan_store::{
-    CellQuery, IdempotencyKey, ImportedReport, MessageFilter, Page, PageRequest, ReportFilter, ReportSummary, Scope,
-    Store, StoreError, StoreResult,
+    CellQuery, Count, IdempotencyKey, ImportedReport, MessageFilter, Page, PageRequest, ReportFilter, ReportSummary,
+    Scope, Store, StoreError, StoreResult,
 };
 use async_trait::async_trait;
 use directory::PersonKey;
+use reports::Written;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 use std::collections::HashMap;
@@ -70,6 +71,8 @@ impl Default for PgOptions {
 pub struct PgStore {
     pool: PgPool,
     filings: FilingQueue,
+    /// How common each word and facet of the search vectors is, for planning searches.
+    terms: listing::TermStats,
 }
 
 /// New reports waiting to be written are stored together (see [`FilingQueue`]).
@@ -84,7 +87,8 @@ struct Filer {
 impl FileMany for Filer {
     async fn file_many(&self, batch: &[(Filing, Option<IdempotencyKey>)]) -> StoreResult<Vec<ReportId>> {
         let mut tx = self.pool.begin().await?;
-        let items: Vec<(&Report, &[NewEvent])> = batch.iter().map(|(f, _)| (&f.report, &f.events[..])).collect();
+        let items: Vec<Written> =
+            batch.iter().map(|(f, _)| Written { report: &f.report, events: &f.events, reach: &f.reach }).collect();
         let ids = reports::insert(&mut tx, &items).await?;
         for ((filing, key), id) in batch.iter().zip(&ids) {
             if let Some(key) = key {
@@ -115,7 +119,7 @@ impl PgStore {
             .connect_with(connect)
             .await?;
         let filings = FilingQueue::start(Arc::new(Filer { pool: pool.clone() }), FILING_BATCH);
-        Ok(PgStore { pool, filings })
+        Ok(PgStore { pool, filings, terms: listing::TermStats::default() })
     }
 
     /// Files a report through the group-commit queue.
@@ -125,6 +129,42 @@ impl PgStore {
 
     async fn begin(&self) -> StoreResult<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// Writes the search vectors a migration left to the program (see migration 0009), a
+    /// batch per transaction, resuming where an interrupted run stopped. A row lock on the
+    /// task keeps two nodes starting together from doing it twice.
+    async fn finish_search_index(&self) -> StoreResult<()> {
+        let mut announced = false;
+        loop {
+            let mut tx = self.begin().await?;
+            let task: Option<(i64,)> =
+                sqlx::query_as("SELECT progress FROM store_tasks WHERE name = 'search_index' FOR UPDATE")
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((done,)) = task else { break };
+            if !announced {
+                tracing::info!(after = done, "writing the search index");
+                announced = true;
+            }
+            match reports::reindex(&mut tx, done, 5_000).await? {
+                Some(last) => {
+                    sqlx::query("UPDATE store_tasks SET progress = $1 WHERE name = 'search_index'")
+                        .bind(last)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM store_tasks WHERE name = 'search_index'").execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+        }
+        if announced {
+            tracing::info!("search index written");
+            sqlx::query("ANALYZE reports").execute(&self.pool).await?;
+        }
+        Ok(())
     }
 }
 
@@ -136,7 +176,8 @@ impl Store for PgStore {
 
     async fn migrate(&self) -> StoreResult<()> {
         // sqlx holds an advisory lock while migrating, so nodes starting together wait.
-        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::Other(format!("migration failed: {e}")))
+        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::Other(format!("migration failed: {e}")))?;
+        self.finish_search_index().await
     }
 
     async fn ping(&self) -> StoreResult<()> {
@@ -340,13 +381,34 @@ impl Store for PgStore {
 
     async fn apply(&self, t: &Transition) -> StoreResult<Report> {
         let mut tx = self.begin().await?;
-        reports::update(&mut tx, t.expected_version, &t.report, &t.events).await?;
+        let item = Written { report: &t.report, events: &t.events, reach: &t.reach };
+        let support_count = reports::update(&mut tx, t.expected_version, item).await?;
         outbox::insert(&mut tx, &t.messages).await?;
         measures::add(&mut tx, &t.measures).await?;
-        let id = t.report.id;
-        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
         tx.commit().await?;
-        Ok(report)
+        Ok(Report { support_count, ..t.report.clone() })
+    }
+
+    async fn report_ids(&self, trackings: &[TrackingNumber]) -> StoreResult<Vec<ReportId>> {
+        let mut conn = self.pool.acquire().await?;
+        reports::ids_by_tracking(&mut conn, trackings).await
+    }
+
+    async fn reports(&self, ids: &[ReportId]) -> StoreResult<Vec<Report>> {
+        let mut conn = self.pool.acquire().await?;
+        reports::load_many(&mut conn, ids).await
+    }
+
+    async fn events_of(&self, ids: &[ReportId], visibility: Visibility, kinds: &[&str]) -> StoreResult<Vec<Event>> {
+        let mut conn = self.pool.acquire().await?;
+        reports::events_of(&mut conn, ids, visibility, kinds).await
+    }
+
+    async fn set_reach(&self, reach: &[(ReportId, Vec<OrgId>)]) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        reports::set_reach(&mut tx, reach).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn events(&self, report: ReportId) -> StoreResult<Vec<Event>> {
@@ -365,11 +427,11 @@ impl Store for PgStore {
     }
 
     async fn list_reports(&self, filter: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {
-        listing::list(&self.pool, filter, page).await
+        listing::list(&self.pool, &self.terms, filter, page).await
     }
 
-    async fn count_reports(&self, filter: &ReportFilter) -> StoreResult<u64> {
-        listing::count(&self.pool, filter).await
+    async fn count_reports(&self, filter: &ReportFilter, enough: u64) -> StoreResult<Count> {
+        listing::count(&self.pool, &self.terms, filter, enough).await
     }
 
     async fn add_support(&self, report: ReportId, supporter: &str, now: Timestamp) -> StoreResult<bool> {
@@ -395,7 +457,8 @@ impl Store for PgStore {
     }
 
     async fn import_reports(&self, batch: &[ImportedReport]) -> StoreResult<()> {
-        let items: Vec<_> = batch.iter().map(|r| (&r.report, &r.events[..])).collect();
+        let items: Vec<Written> =
+            batch.iter().map(|r| Written { report: &r.report, events: &r.events, reach: &r.reach }).collect();
         let mut tx = self.begin().await?;
         reports::insert(&mut tx, &items).await?;
         measures::add(&mut tx, &Cells::sum(batch.iter().map(|r| &r.measures))).await?;

@@ -63,12 +63,9 @@ pub async fn between(
             let verified: Vec<&str> = Status::ALL.into_iter().filter(|s| s.is_verified()).map(Status::as_str).collect();
             q.push(" AND r.status = ANY(").push_bind(verified).push(")");
         }
-        Scope::Involving(orgs) => {
-            if orgs.is_empty() {
-                return Ok(Vec::new());
-            }
-            let orgs: Vec<i64> = orgs.iter().map(|o| o.0).collect();
-            q.push(" AND r.id IN (SELECT report_id FROM report_orgs WHERE org_id = ANY(").push_bind(orgs).push("))");
+        Scope::Within(org) => {
+            q.push(" AND EXISTS (SELECT 1 FROM report_reach x WHERE x.report_id = r.id AND x.org_id = ");
+            q.push_bind(org.0).push(")");
         }
         Scope::Reporter(p) => {
             q.push(" AND r.reporter_person_id = ").push_bind(p.0);

@@ -86,30 +86,54 @@ fn column_list() -> String {
     COLUMNS.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
 }
 
-/// `UNNEST($1::text[], $2::bigint[], …)` over [`COLUMNS`].
-fn unnest() -> String {
+/// `FROM UNNEST(…, $48::text[]) AS u(<columns>, tokens)`: the columns, then each report's
+/// facet tokens separated by spaces.
+fn unnest_rows() -> String {
+    let n = COLUMNS.len();
     let arrays: Vec<String> = COLUMNS.iter().enumerate().map(|(i, (_, ty))| format!("${}::{ty}[]", i + 1)).collect();
-    format!("UNNEST({})", arrays.join(", "))
+    format!("FROM UNNEST({}, ${}::text[]) AS u({}, tokens)", arrays.join(", "), n + 1, column_list())
+}
+
+/// The search vector of a row of [`unnest_rows`]: its words in the `indonesian`
+/// configuration and its facet tokens (the store's `search` module).
+const SEARCH_VECTOR: &str =
+    "to_tsvector('indonesian', u.title || ' ' || u.description) || array_to_tsvector(string_to_array(u.tokens, ' '))";
+
+/// The columns an update writes: all but the support count, which only `add_support`
+/// changes (a transition decided before a "dukung" arrived must not undo it).
+fn updated_columns() -> Vec<&'static str> {
+    COLUMNS.iter().map(|(name, _)| *name).filter(|name| *name != "support_count").collect()
 }
 
 // Both statements are built from the constants above only.
 static INSERT_REPORTS: LazyLock<Arc<str>> = LazyLock::new(|| {
-    format!("INSERT INTO reports ({}) SELECT * FROM {} RETURNING id, tracking", column_list(), unnest()).into()
+    let from_u: Vec<String> = COLUMNS.iter().map(|(name, _)| format!("u.{name}")).collect();
+    format!(
+        "INSERT INTO reports ({}, search) SELECT {}, {SEARCH_VECTOR} {} RETURNING id, tracking",
+        column_list(),
+        from_u.join(", "),
+        unnest_rows()
+    )
+    .into()
 });
 // The same one-row arrays as an insert, so one mapping of a report to columns serves both.
 static UPDATE_REPORT: LazyLock<Arc<str>> = LazyLock::new(|| {
-    let n = COLUMNS.len();
+    let n = COLUMNS.len() + 1;
+    let columns = updated_columns();
+    let from_u: Vec<String> = columns.iter().map(|name| format!("u.{name}")).collect();
     format!(
-        "UPDATE reports SET ({}) = (SELECT * FROM {}) WHERE id = ${} AND version = ${}",
-        column_list(),
-        unnest(),
+        "UPDATE reports SET ({}, search) = (SELECT {}, {SEARCH_VECTOR} {}) WHERE id = ${} AND version = ${} \
+         RETURNING support_count",
+        columns.join(", "),
+        from_u.join(", "),
+        unnest_rows(),
         n + 1,
         n + 2
     )
     .into()
 });
-static SELECT_REPORT: LazyLock<Arc<str>> =
-    LazyLock::new(|| format!("SELECT id, {} FROM reports WHERE id = $1", column_list()).into());
+static SELECT_REPORTS: LazyLock<Arc<str>> =
+    LazyLock::new(|| format!("SELECT id, {} FROM reports WHERE id = ANY($1)", column_list()).into());
 
 type PgQuery<'q> = Query<'q, Postgres, PgArguments>;
 
@@ -163,10 +187,12 @@ struct ReportColumns<'a> {
     queue_due_at: Vec<Timestamp>,
     queue_due_zone: Vec<Option<&'static str>>,
     marked_overdue: Vec<bool>,
+    tokens: Vec<String>,
 }
 
 impl<'a> ReportColumns<'a> {
-    fn push(&mut self, r: &'a Report) {
+    fn push(&mut self, r: &'a Report, reach: &[OrgId]) {
+        self.tokens.push(aduan_store::search::report_tokens(r, reach).join(" "));
         self.tracking.push(r.tracking.as_str());
         self.version.push(r.version);
         self.kind.push(r.kind.as_str());
@@ -217,7 +243,7 @@ impl<'a> ReportColumns<'a> {
         self.marked_overdue.push(r.marked_overdue());
     }
 
-    /// Binds the arrays in the order of [`COLUMNS`].
+    /// Binds the arrays in the order of [`COLUMNS`], then the tokens.
     fn bind<'q>(self, q: PgQuery<'q>) -> PgQuery<'q> {
         q.bind(self.tracking)
             .bind(self.version)
@@ -266,6 +292,7 @@ impl<'a> ReportColumns<'a> {
             .bind(self.queue_due_at)
             .bind(self.queue_due_zone)
             .bind(self.marked_overdue)
+            .bind(self.tokens)
     }
 }
 
@@ -387,6 +414,7 @@ impl ReportRow {
 
 #[derive(sqlx::FromRow)]
 struct DeadlineRow {
+    report_id: i64,
     seq: i32,
     clock: String,
     holder_id: i64,
@@ -435,33 +463,68 @@ fn limit_columns(limit: Limit) -> StoreResult<(&'static str, i32)> {
 
 /// Loads a report with its units, involvement and clocks.
 pub async fn load(conn: &mut PgConnection, id: ReportId) -> StoreResult<Option<Report>> {
-    let row: Option<ReportRow> =
-        sqlx::query_as(AssertSqlSafe(Arc::clone(&SELECT_REPORT))).bind(id.0).fetch_optional(&mut *conn).await?;
-    let Some(row) = row else { return Ok(None) };
-    let mut report = row.into_report()?;
-    let units: Vec<(i64, Timestamp, Option<Timestamp>)> = sqlx::query_as(
-        "SELECT unit_id, assigned_at, final_answer_at FROM report_units WHERE report_id = $1 \
-         ORDER BY assigned_at, unit_id",
+    Ok(load_many(conn, &[id]).await?.pop())
+}
+
+/// Loads reports with their units, involvement and clocks in four queries, in the order
+/// of `ids`; ids without a report are left out.
+pub async fn load_many(conn: &mut PgConnection, ids: &[ReportId]) -> StoreResult<Vec<Report>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    let rows: Vec<ReportRow> =
+        sqlx::query_as(AssertSqlSafe(Arc::clone(&SELECT_REPORTS))).bind(&list).fetch_all(&mut *conn).await?;
+    let mut reports: HashMap<i64, Report> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        reports.insert(row.id, row.into_report()?);
+    }
+    let units: Vec<(i64, i64, Timestamp, Option<Timestamp>)> = sqlx::query_as(
+        "SELECT report_id, unit_id, assigned_at, final_answer_at FROM report_units WHERE report_id = ANY($1) \
+         ORDER BY report_id, assigned_at, unit_id",
     )
-    .bind(id.0)
+    .bind(&list)
     .fetch_all(&mut *conn)
     .await?;
-    report.units = units
-        .into_iter()
-        .map(|(unit, assigned_at, final_answer_at)| UnitAssignment { unit: OrgId(unit), assigned_at, final_answer_at })
-        .collect();
-    let orgs: Vec<(i64,)> =
-        sqlx::query_as("SELECT org_id FROM report_orgs WHERE report_id = $1").bind(id.0).fetch_all(&mut *conn).await?;
-    report.involved = orgs.into_iter().map(|(o,)| OrgId(o)).collect();
+    for (report, unit, assigned_at, final_answer_at) in units {
+        if let Some(r) = reports.get_mut(&report) {
+            r.units.push(UnitAssignment { unit: OrgId(unit), assigned_at, final_answer_at });
+        }
+    }
+    let orgs: Vec<(i64, i64)> = sqlx::query_as("SELECT report_id, org_id FROM report_orgs WHERE report_id = ANY($1)")
+        .bind(&list)
+        .fetch_all(&mut *conn)
+        .await?;
+    for (report, org) in orgs {
+        if let Some(r) = reports.get_mut(&report) {
+            r.involved.insert(OrgId(org));
+        }
+    }
     let deadlines: Vec<DeadlineRow> = sqlx::query_as(
-        "SELECT seq, clock, holder_id, zone, limit_unit, limit_count, started_at, due_at, state, paused_at, \
-         stopped_at, overdue_at, assumed_years FROM deadlines WHERE report_id = $1 ORDER BY seq",
+        "SELECT report_id, seq, clock, holder_id, zone, limit_unit, limit_count, started_at, due_at, state, \
+         paused_at, stopped_at, overdue_at, assumed_years FROM deadlines WHERE report_id = ANY($1) \
+         ORDER BY report_id, seq",
     )
-    .bind(id.0)
+    .bind(&list)
     .fetch_all(&mut *conn)
     .await?;
-    report.deadlines = deadlines.into_iter().map(DeadlineRow::into_deadline).collect::<StoreResult<_>>()?;
-    Ok(Some(report))
+    for d in deadlines {
+        if let Some(r) = reports.get_mut(&d.report_id) {
+            r.deadlines.push(d.into_deadline()?);
+        }
+    }
+    Ok(ids.iter().filter_map(|id| reports.remove(&id.0)).collect())
+}
+
+/// The ids of the reports with these tracking numbers, in the order given.
+pub async fn ids_by_tracking(conn: &mut PgConnection, trackings: &[TrackingNumber]) -> StoreResult<Vec<ReportId>> {
+    let list: Vec<&str> = trackings.iter().map(TrackingNumber::as_str).collect();
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT tracking, id FROM reports WHERE tracking = ANY($1)")
+        .bind(&list)
+        .fetch_all(&mut *conn)
+        .await?;
+    let found: HashMap<String, i64> = rows.into_iter().collect();
+    Ok(trackings.iter().filter_map(|t| found.get(t.as_str()).map(|id| ReportId(*id))).collect())
 }
 
 pub async fn id_by_tracking(conn: &mut PgConnection, tracking: &TrackingNumber) -> StoreResult<Option<ReportId>> {
@@ -472,14 +535,22 @@ pub async fn id_by_tracking(conn: &mut PgConnection, tracking: &TrackingNumber) 
     Ok(id.map(|(i,)| ReportId(i)))
 }
 
+/// A report to write with what comes with it: its new events and whose lists hold it.
+#[derive(Clone, Copy)]
+pub struct Written<'a> {
+    pub report: &'a Report,
+    pub events: &'a [NewEvent],
+    pub reach: &'a [OrgId],
+}
+
 /// Inserts new reports with everything attached to them; returns their ids in order.
-pub async fn insert(conn: &mut PgConnection, items: &[(&Report, &[NewEvent])]) -> StoreResult<Vec<ReportId>> {
+pub async fn insert(conn: &mut PgConnection, items: &[Written<'_>]) -> StoreResult<Vec<ReportId>> {
     if items.is_empty() {
         return Ok(Vec::new());
     }
     let mut columns = ReportColumns::default();
-    for (report, _) in items {
-        columns.push(report);
+    for item in items {
+        columns.push(item.report, item.reach);
     }
     let rows = columns.bind(sqlx::query(AssertSqlSafe(Arc::clone(&INSERT_REPORTS)))).fetch_all(&mut *conn).await?;
     // RETURNING promises no order; the tracking number is unique, so it maps back.
@@ -489,60 +560,153 @@ pub async fn insert(conn: &mut PgConnection, items: &[(&Report, &[NewEvent])]) -
         .collect::<Result<HashMap<_, _>, sqlx::Error>>()?;
     let ids = items
         .iter()
-        .map(|(r, _)| {
+        .map(|item| {
             by_tracking
-                .get(r.tracking.as_str())
+                .get(item.report.tracking.as_str())
                 .map(|id| ReportId(*id))
-                .ok_or_else(|| StoreError::Other(format!("report {} was not inserted", r.tracking.as_str())))
+                .ok_or_else(|| StoreError::Other(format!("report {} was not inserted", item.report.tracking.as_str())))
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    let attached: Vec<_> = ids.iter().zip(items).map(|(id, (r, _))| (*id, *r)).collect();
+    let attached: Vec<_> = ids.iter().copied().zip(items.iter().copied()).collect();
     write_attached(conn, &attached).await?;
-    let events: Vec<_> = ids.iter().zip(items).map(|(id, (_, events))| (*id, 0, *events)).collect();
+    let events: Vec<_> = attached.iter().map(|(id, item)| (*id, 0, item.events)).collect();
     append_events(conn, &events).await?;
     Ok(ids)
 }
 
-/// Writes a transition if the report is still at the expected version.
-pub async fn update(
-    conn: &mut PgConnection,
-    before_version: i64,
-    report: &Report,
-    events: &[NewEvent],
-) -> StoreResult<()> {
+/// Writes a transition if the report is still at the expected version; returns the
+/// stored support count (which only "dukung" changes).
+pub async fn update(conn: &mut PgConnection, before_version: i64, item: Written<'_>) -> StoreResult<i64> {
+    let report = item.report;
     let mut columns = ReportColumns::default();
-    columns.push(report);
+    columns.push(report, item.reach);
     // The row lock taken here makes a concurrent transition of the same report wait, then
     // find the version changed.
     let done = columns
         .bind(sqlx::query(AssertSqlSafe(Arc::clone(&UPDATE_REPORT))))
         .bind(report.id.0)
         .bind(before_version)
-        .execute(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?;
-    if done.rows_affected() != 1 {
+    let Some(support_count) = done.map(|row| row.try_get::<i64, _>(0)).transpose()? else {
         let exists: Option<(i32,)> =
             sqlx::query_as("SELECT 1 FROM reports WHERE id = $1").bind(report.id.0).fetch_optional(&mut *conn).await?;
         return Err(match exists {
             Some(_) => StoreError::Stale(report.id),
             None => StoreError::NotFound(format!("report {}", report.id)),
         });
-    }
+    };
     sqlx::query("DELETE FROM report_units WHERE report_id = $1").bind(report.id.0).execute(&mut *conn).await?;
-    write_attached(conn, &[(report.id, report)]).await?;
+    sqlx::query("DELETE FROM report_reach WHERE report_id = $1").bind(report.id.0).execute(&mut *conn).await?;
+    write_attached(conn, &[(report.id, item)]).await?;
     let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM events WHERE report_id = $1")
         .bind(report.id.0)
         .fetch_one(&mut *conn)
         .await?;
-    append_events(conn, &[(report.id, last, events)]).await
+    append_events(conn, &[(report.id, last, item.events)]).await?;
+    Ok(support_count)
 }
 
-/// Units, involvement and clocks, written from the reports (units were cleared first).
-async fn write_attached(conn: &mut PgConnection, items: &[(ReportId, &Report)]) -> StoreResult<()> {
+/// Replaces whose lists hold these reports, and their search vectors with it.
+pub async fn set_reach(conn: &mut PgConnection, reach: &[(ReportId, Vec<OrgId>)]) -> StoreResult<()> {
+    let ids: Vec<ReportId> = reach.iter().map(|(id, _)| *id).collect();
+    let reports = load_many(conn, &ids).await?;
+    let by_id: HashMap<ReportId, &Vec<OrgId>> = reach.iter().map(|(id, orgs)| (*id, orgs)).collect();
+    let items: Vec<(ReportId, Written)> = reports
+        .iter()
+        .filter_map(|r| by_id.get(&r.id).map(|orgs| (r.id, Written { report: r, events: &[], reach: orgs })))
+        .collect();
+    let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    sqlx::query("DELETE FROM report_reach WHERE report_id = ANY($1)").bind(&list).execute(&mut *conn).await?;
+    write_reach(conn, &items).await?;
+    write_search(conn, &items).await
+}
+
+/// Rewrites the search vectors of these reports (their words and facet tokens).
+async fn write_search(conn: &mut PgConnection, items: &[(ReportId, Written<'_>)]) -> StoreResult<()> {
+    let ids: Vec<i64> = items.iter().map(|(id, _)| id.0).collect();
+    let tokens: Vec<String> =
+        items.iter().map(|(_, w)| aduan_store::search::report_tokens(w.report, w.reach).join(" ")).collect();
+    sqlx::query(
+        "UPDATE reports r SET search = to_tsvector('indonesian', r.title || ' ' || r.description) \
+         || array_to_tsvector(string_to_array(u.tokens, ' ')) \
+         FROM UNNEST($1::bigint[], $2::text[]) AS u(id, tokens) WHERE r.id = u.id",
+    )
+    .bind(ids)
+    .bind(tokens)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes the search vectors of up to `limit` reports after `after` (when a migration
+/// changed what a vector holds); returns the last id written, `None` when none was left.
+pub async fn reindex(conn: &mut PgConnection, after: i64, limit: u32) -> StoreResult<Option<i64>> {
+    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM reports WHERE id > $1 ORDER BY id LIMIT $2")
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await?;
+    let Some(&(last,)) = ids.last() else { return Ok(None) };
+    let ids: Vec<ReportId> = ids.into_iter().map(|(i,)| ReportId(i)).collect();
+    let reports = load_many(conn, &ids).await?;
+    let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT report_id, org_id FROM report_reach WHERE report_id = ANY($1)")
+        .bind(&list)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut reach: HashMap<i64, Vec<OrgId>> = HashMap::new();
+    for (report, org) in rows {
+        reach.entry(report).or_default().push(OrgId(org));
+    }
+    let items: Vec<(ReportId, Written)> = reports
+        .iter()
+        .map(|r| (r.id, Written { report: r, events: &[], reach: reach.get(&r.id.0).map_or(&[], Vec::as_slice) }))
+        .collect();
+    write_search(conn, &items).await?;
+    Ok(Some(last))
+}
+
+/// The rows of `report_reach`: each organisation whose lists hold the report, with the
+/// keys they are read by.
+async fn write_reach(conn: &mut PgConnection, items: &[(ReportId, Written<'_>)]) -> StoreResult<()> {
+    let (mut org, mut status, mut submitted, mut report, mut due) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (id, item) in items {
+        for o in item.reach {
+            org.push(o.0);
+            status.push(item.report.status.as_str());
+            submitted.push(item.report.submitted_at);
+            report.push(id.0);
+            due.push(item.report.queue_due().map_or_else(aduan_store::no_deadline, |(at, _)| at));
+        }
+    }
+    if org.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO report_reach (org_id, status, submitted_at, report_id, queue_due_at) \
+         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::timestamptz[], $4::bigint[], $5::timestamptz[])",
+    )
+    .bind(org)
+    .bind(status)
+    .bind(submitted)
+    .bind(report)
+    .bind(due)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Units, involvement, reach and clocks, written from the reports (units and reach were
+/// cleared first).
+async fn write_attached(conn: &mut PgConnection, written: &[(ReportId, Written<'_>)]) -> StoreResult<()> {
+    write_reach(conn, written).await?;
     let (mut u_report, mut u_unit, mut u_assigned, mut u_final) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut o_report, mut o_org) = (Vec::new(), Vec::new());
     let mut d = DeadlineColumns::default();
-    for (id, r) in items {
+    for (id, w) in written {
+        let r = w.report;
         for u in &r.units {
             u_report.push(id.0);
             u_unit.push(u.unit.0);
@@ -720,6 +884,25 @@ struct EventRow {
     data: serde_json::Value,
 }
 
+impl EventRow {
+    fn into_event(self, report: ReportId) -> StoreResult<Event> {
+        Ok(Event {
+            report,
+            seq: self.seq,
+            at: self.at,
+            actor: EventActor {
+                person: self.actor_person.map(PersonId),
+                org: self.actor_org.map(OrgId),
+                role: parse_opt("actor_role", self.actor_role.as_deref(), Role::parse)?,
+            },
+            from: parse_opt("from_status", self.from_status.as_deref(), Status::parse)?,
+            to: parse("to_status", &self.to_status, Status::parse)?,
+            kind: from_json_value("data", self.data)?,
+            visibility: parse("visibility", &self.visibility, Visibility::parse)?,
+        })
+    }
+}
+
 pub async fn events(conn: &mut PgConnection, id: ReportId) -> StoreResult<Vec<Event>> {
     let rows: Vec<EventRow> = sqlx::query_as(
         "SELECT seq, at, actor_person, actor_org, actor_role, from_status, to_status, visibility, data \
@@ -728,22 +911,35 @@ pub async fn events(conn: &mut PgConnection, id: ReportId) -> StoreResult<Vec<Ev
     .bind(id.0)
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Event {
-                report: id,
-                seq: r.seq,
-                at: r.at,
-                actor: EventActor {
-                    person: r.actor_person.map(PersonId),
-                    org: r.actor_org.map(OrgId),
-                    role: parse_opt("actor_role", r.actor_role.as_deref(), Role::parse)?,
-                },
-                from: parse_opt("from_status", r.from_status.as_deref(), Status::parse)?,
-                to: parse("to_status", &r.to_status, Status::parse)?,
-                kind: from_json_value("data", r.data)?,
-                visibility: parse("visibility", &r.visibility, Visibility::parse)?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(|r| r.into_event(id)).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportEventRow {
+    report_id: i64,
+    #[sqlx(flatten)]
+    event: EventRow,
+}
+
+/// The events of these reports with this visibility and one of these kinds.
+pub async fn events_of(
+    conn: &mut PgConnection,
+    ids: &[ReportId],
+    visibility: Visibility,
+    kinds: &[&str],
+) -> StoreResult<Vec<Event>> {
+    if ids.is_empty() || kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    let rows: Vec<ReportEventRow> = sqlx::query_as(
+        "SELECT report_id, seq, at, actor_person, actor_org, actor_role, from_status, to_status, visibility, data \
+         FROM events WHERE report_id = ANY($1) AND visibility = $2 AND kind = ANY($3) ORDER BY report_id, seq",
+    )
+    .bind(list)
+    .bind(visibility.as_str())
+    .bind(kinds)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(|r| r.event.into_event(ReportId(r.report_id))).collect()
 }

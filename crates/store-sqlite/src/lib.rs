@@ -19,7 +19,7 @@ mod time;
 use aduan_domain::calendar::Holiday;
 use aduan_domain::category::{Category, NewCategory};
 use aduan_domain::credential::{Credential, NewCredential};
-use aduan_domain::event::{Event, NewEvent};
+use aduan_domain::event::{Event, Visibility};
 use aduan_domain::ids::{
     AssignmentId, CategoryId, CredentialId, MessageId, OrgId, PersonId, ReportId, RuleId, TemplateId, WebhookId,
 };
@@ -36,11 +36,12 @@ use aduan_domain::time::Timestamp;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::batch::{FileMany, FilingQueue};
 use aduan_store::{
-    CellQuery, IdempotencyKey, ImportedReport, MessageFilter, Page, PageRequest, ReportFilter, ReportSummary, Scope,
-    Store, StoreError, StoreResult,
+    CellQuery, Count, IdempotencyKey, ImportedReport, MessageFilter, Page, PageRequest, ReportFilter, ReportSummary,
+    Scope, Store, StoreError, StoreResult,
 };
 use async_trait::async_trait;
 use directory::PersonKey;
+use reports::Written;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::collections::HashMap;
@@ -85,7 +86,8 @@ struct Filer {
 impl FileMany for Filer {
     async fn file_many(&self, batch: &[(Filing, Option<IdempotencyKey>)]) -> StoreResult<Vec<ReportId>> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let items: Vec<(&Report, &[NewEvent])> = batch.iter().map(|(f, _)| (&f.report, &f.events[..])).collect();
+        let items: Vec<Written> =
+            batch.iter().map(|(f, _)| Written { report: &f.report, events: &f.events, reach: &f.reach }).collect();
         let ids = reports::insert(&mut tx, &items).await?;
         for ((filing, key), id) in batch.iter().zip(&ids) {
             if let Some(key) = key {
@@ -146,6 +148,36 @@ impl SqliteStore {
         self.filings.file(filing, key).await
     }
 
+    /// Writes the search entries a migration left to the program (see migration 0009),
+    /// a batch per transaction, resuming where an interrupted run stopped.
+    async fn finish_search_index(&self) -> StoreResult<()> {
+        let task: Option<(i64,)> = sqlx::query_as("SELECT progress FROM store_tasks WHERE name = 'search_index'")
+            .fetch_optional(&self.writer)
+            .await?;
+        let Some((mut done,)) = task else { return Ok(()) };
+        tracing::info!(after = done, "writing the search index");
+        loop {
+            let mut tx = self.begin().await?;
+            match reports::reindex(&mut tx, done, 2_000).await? {
+                Some(last) => {
+                    sqlx::query("UPDATE store_tasks SET progress = ? WHERE name = 'search_index'")
+                        .bind(last)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    done = last;
+                }
+                None => {
+                    sqlx::query("DELETE FROM store_tasks WHERE name = 'search_index'").execute(&mut *tx).await?;
+                    tx.commit().await?;
+                    break;
+                }
+            }
+        }
+        tracing::info!("search index written");
+        self.refresh_statistics().await
+    }
+
     /// The write transaction: `BEGIN IMMEDIATE`, so a second process waits for the lock
     /// up front instead of failing halfway through.
     async fn begin(&self) -> StoreResult<Transaction<'static, Sqlite>> {
@@ -160,7 +192,8 @@ impl Store for SqliteStore {
     }
 
     async fn migrate(&self) -> StoreResult<()> {
-        MIGRATOR.run(&self.writer).await.map_err(|e| StoreError::Other(format!("migration failed: {e}")))
+        MIGRATOR.run(&self.writer).await.map_err(|e| StoreError::Other(format!("migration failed: {e}")))?;
+        self.finish_search_index().await
     }
 
     async fn ping(&self) -> StoreResult<()> {
@@ -183,7 +216,11 @@ impl Store for SqliteStore {
     }
 
     async fn refresh_statistics(&self) -> StoreResult<()> {
-        sqlx::query("ANALYZE").execute(&self.writer).await?;
+        // ANALYZE where the statistics are missing or stale (SQLite decides, with a row
+        // limit per index so it stays quick), and the text index's segments merged.
+        sqlx::query("PRAGMA analysis_limit = 2000").execute(&self.writer).await?;
+        sqlx::query("PRAGMA optimize = 0x10002").execute(&self.writer).await?;
+        sqlx::query("INSERT INTO report_text (report_text, rank) VALUES ('merge', 500)").execute(&self.writer).await?;
         Ok(())
     }
 
@@ -357,6 +394,16 @@ impl Store for SqliteStore {
         reports::load(&mut conn, id).await
     }
 
+    async fn report_ids(&self, trackings: &[TrackingNumber]) -> StoreResult<Vec<ReportId>> {
+        let mut conn = self.reader.acquire().await?;
+        reports::ids_by_tracking(&mut conn, trackings).await
+    }
+
+    async fn reports(&self, ids: &[ReportId]) -> StoreResult<Vec<Report>> {
+        let mut conn = self.reader.acquire().await?;
+        reports::load_many(&mut conn, ids).await
+    }
+
     async fn report_by_tracking(&self, tracking: &TrackingNumber) -> StoreResult<Option<Report>> {
         let mut conn = self.reader.acquire().await?;
         match reports::id_by_tracking(&mut conn, tracking).await? {
@@ -367,18 +414,22 @@ impl Store for SqliteStore {
 
     async fn apply(&self, t: &Transition) -> StoreResult<Report> {
         let mut tx = self.begin().await?;
-        reports::update(&mut tx, t.expected_version, &t.report, &t.events).await?;
+        let item = Written { report: &t.report, events: &t.events, reach: &t.reach };
+        let support_count = reports::update(&mut tx, t.expected_version, item).await?;
         outbox::insert(&mut tx, &t.messages).await?;
         measures::add(&mut tx, &t.measures).await?;
-        let id = t.report.id;
-        let report = reports::load(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
         tx.commit().await?;
-        Ok(report)
+        Ok(Report { support_count, ..t.report.clone() })
     }
 
     async fn events(&self, report: ReportId) -> StoreResult<Vec<Event>> {
         let mut conn = self.reader.acquire().await?;
         reports::events(&mut conn, report).await
+    }
+
+    async fn events_of(&self, ids: &[ReportId], visibility: Visibility, kinds: &[&str]) -> StoreResult<Vec<Event>> {
+        let mut conn = self.reader.acquire().await?;
+        reports::events_of(&mut conn, ids, visibility, kinds).await
     }
 
     async fn public_events_between(
@@ -395,8 +446,15 @@ impl Store for SqliteStore {
         listing::list(&self.reader, filter, page).await
     }
 
-    async fn count_reports(&self, filter: &ReportFilter) -> StoreResult<u64> {
-        listing::count(&self.reader, filter).await
+    async fn count_reports(&self, filter: &ReportFilter, enough: u64) -> StoreResult<Count> {
+        listing::count(&self.reader, filter, enough).await
+    }
+
+    async fn set_reach(&self, reach: &[(ReportId, Vec<OrgId>)]) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        reports::set_reach(&mut tx, reach).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn add_support(&self, report: ReportId, supporter: &str, now: Timestamp) -> StoreResult<bool> {
@@ -421,8 +479,8 @@ impl Store for SqliteStore {
 
     async fn import_reports(&self, batch: &[ImportedReport]) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        let items: Vec<(&Report, &[aduan_domain::event::NewEvent])> =
-            batch.iter().map(|r| (&r.report, r.events.as_slice())).collect();
+        let items: Vec<Written> =
+            batch.iter().map(|r| Written { report: &r.report, events: &r.events, reach: &r.reach }).collect();
         reports::insert(&mut tx, &items).await?;
         measures::add(&mut tx, &Cells::sum(batch.iter().map(|r| &r.measures))).await?;
         tx.commit().await?;

@@ -1,4 +1,9 @@
-//! Report lists: filters, scopes, full-text search and keyset pagination.
+//! Report lists, counts and searches with bounded work ([`aduan_store::plan`]).
+//!
+//! A list reads a *driver* — at most [`SCAN_LIMIT`] entries of the chosen path (or of the
+//! full-text index for a search), each branch from the index named for it so the plan
+//! never depends on statistics — then the reports those entries name, keeping the ones
+//! the whole filter matches.
 
 use crate::search_text::match_expression;
 use crate::time::{micros, ts};
@@ -9,71 +14,122 @@ use aduan_domain::status::Status;
 use aduan_domain::time::Zone;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::codec::{checked, parse};
-use aduan_store::{Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use aduan_store::plan::{Branch, PLAN_CAP, Path, PathCounter, SCAN_LIMIT, choose};
+use aduan_store::{Count, Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
+use async_trait::async_trait;
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 /// Later than any deadline, as stored.
 const NO_DEADLINE: i64 = aduan_store::NO_DEADLINE_MICROS;
 
-/// How a list is read: from the reports in submission order, or — for a search — from
-/// the full-text index in id order, so that a common word stops after one page instead of
-/// collecting every match first.
-enum Source {
-    Reports,
+/// What a list is read from.
+enum Driver {
+    /// A path of ordered index runs.
+    Path(Path),
+    /// The full-text index, newest filed first, with this FTS5 query.
     Search(String),
-    Nothing,
 }
 
-fn source(f: &ReportFilter) -> Source {
-    match f.search_text().map(|t| match_expression(t, f.region.as_ref())) {
-        None => Source::Reports,
-        Some(Some(expr)) => Source::Search(expr),
-        Some(None) => Source::Nothing,
+/// The driver for a filter, or `None` when it can match nothing (a search without a word).
+async fn driver(pool: &SqlitePool, f: &ReportFilter, after: Option<Cursor>) -> StoreResult<Option<Driver>> {
+    if f.shown_statuses().is_empty() {
+        return Ok(None);
+    }
+    if let Some(text) = f.search_text() {
+        return Ok(match_expression(text, &aduan_store::search::filter_tokens(f)).map(Driver::Search));
+    }
+    Ok(Some(Driver::Path(choose(&Counter(pool), f, after, PLAN_CAP).await?)))
+}
+
+fn descending(f: &ReportFilter) -> bool {
+    f.search_text().is_some() || f.order == SortOrder::Newest
+}
+
+/// `SELECT k, id` of one branch: its entries after the cursor and within the submission
+/// dates, unordered (a [`push_driver`] orders them, merging the branches' indexes).
+fn push_branch(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, b: &Branch, after: Option<Cursor>) {
+    let deadline = f.order == SortOrder::Deadline;
+    let key = if deadline { "queue_due_at" } else { "submitted_at" };
+    let id = b.id_column();
+    // Each branch names its index: what SQLite would choose with good statistics, chosen
+    // the same way without them.
+    let index = match b {
+        Branch::Reach(..) => deadline.then_some("report_reach_queue"),
+        Branch::ProvinceStatus(..) => Some("reports_province_status"),
+        Branch::RegencyStatus(..) => Some("reports_regency_status"),
+        Branch::Province(_) => Some("reports_province"),
+        Branch::Regency(_) => Some("reports_regency"),
+        Branch::Status(_) => Some(if deadline { "reports_status_queue" } else { "reports_status" }),
+        Branch::Category(_) => Some("reports_category"),
+        Branch::Instansi(_) => Some("reports_instansi"),
+        Branch::Reporter(_) => Some("reports_reporter"),
+        Branch::Located => Some("reports_located"),
+        Branch::Overdue => Some("reports_overdue"),
+        Branch::All => Some("reports_submitted"),
+    };
+    q.push("SELECT ").push(key).push(" AS k, ").push(id).push(" AS id FROM ").push(b.table());
+    if let Some(index) = index {
+        q.push(" INDEXED BY ").push(index);
+    }
+    q.push(" WHERE ");
+    b.push_condition(q);
+    if let Some(t) = f.submitted_from {
+        q.push(" AND submitted_at >= ").push_bind(micros(t));
+    }
+    if let Some(t) = f.submitted_before {
+        q.push(" AND submitted_at < ").push_bind(micros(t));
+    }
+    if let Some(c) = after {
+        q.push(" AND (").push(key).push(", ").push(id).push(if descending(f) { ") < (" } else { ") > (" });
+        q.push_bind(micros(c.at)).push(", ").push_bind(c.id.0).push(")");
     }
 }
 
-/// Appends FROM and WHERE for a filter. Returns false when it can match nothing.
-fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option<Cursor>) -> bool {
-    match source(f) {
-        Source::Nothing => return false,
-        Source::Reports => {
-            q.push(" FROM reports r WHERE 1 = 1");
+/// `SELECT k, id` of the driver: at most `limit` entries in the list's order.
+fn push_driver(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, d: &Driver, after: Option<Cursor>, limit: Option<i64>) {
+    let dir = if descending(f) { " DESC" } else { " ASC" };
+    match d {
+        Driver::Search(expr) => {
+            q.push("SELECT rowid AS k, rowid AS id FROM report_text WHERE report_text MATCH ").push_bind(expr.clone());
+            if let Some(c) = after {
+                q.push(" AND rowid < ").push_bind(c.id.0);
+            }
+            q.push(" ORDER BY rowid DESC LIMIT ").push_bind(limit.unwrap_or(-1));
         }
-        Source::Search(expr) => {
-            q.push(" FROM report_text JOIN reports r ON r.id = report_text.rowid WHERE report_text MATCH ");
-            q.push_bind(expr);
+        Driver::Path(path) => {
+            // One compound SELECT: SQLite merges the branches' indexes in order and stops
+            // at the page's last row, reading no branch further than it must.
+            for (i, b) in path.iter().enumerate() {
+                if i > 0 {
+                    q.push(" UNION ALL ");
+                }
+                push_branch(q, f, b, after);
+            }
+            q.push(" ORDER BY k").push(dir).push(", id").push(dir).push(" LIMIT ").push_bind(limit.unwrap_or(-1));
         }
     }
+}
+
+/// The whole filter, as conditions on `r` (the driver only narrows).
+fn push_filter(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, d: &Driver) {
     match &f.scope {
         Scope::All => {}
         Scope::Public => {
             q.push(" AND r.confidential = 0");
         }
-        Scope::Involving(orgs) => {
-            if orgs.is_empty() {
-                return false;
+        Scope::Within(org) => {
+            let read_by_reach = matches!(d, Driver::Path(p) if p.iter().all(|b| matches!(b, Branch::Reach(..))));
+            if !read_by_reach {
+                q.push(" AND EXISTS (SELECT 1 FROM report_reach x WHERE x.report_id = r.id AND x.org_id = ");
+                q.push_bind(org.0).push(")");
             }
-            // Driven from the scope's involvement rows: a regency's few thousand reports,
-            // not a scan of every report checking each one.
-            q.push(" AND r.id IN (SELECT report_id FROM report_orgs WHERE org_id IN (");
-            let mut list = q.separated(", ");
-            for o in orgs {
-                list.push_bind(o.0);
-            }
-            q.push("))");
         }
         Scope::Reporter(p) => {
             q.push(" AND r.reporter_person_id = ").push_bind(p.0);
         }
     }
     let shown: Vec<&'static str> = f.shown_statuses().into_iter().map(Status::as_str).collect();
-    if shown.is_empty() {
-        return false;
-    }
-    if let [one] = shown.as_slice() {
-        // Equality lets the (status, submitted_at, id) index give the order.
-        q.push(" AND r.status = ").push_bind(*one);
-    } else if shown.len() < Status::ALL.len() {
+    if shown.len() < Status::ALL.len() {
         q.push(" AND r.status IN (");
         let mut list = q.separated(", ");
         for s in shown {
@@ -136,20 +192,9 @@ fn push_from_where(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, after: Option
     if f.located {
         q.push(" AND r.lat IS NOT NULL AND r.lon IS NOT NULL");
     }
-    if let Some(c) = after {
-        if matches!(source(f), Source::Search(_)) {
-            q.push(" AND report_text.rowid < ").push_bind(c.id.0);
-            return true;
-        }
-        let (key, op) = match f.order {
-            SortOrder::Newest => ("r.submitted_at".to_string(), " < "),
-            SortOrder::Oldest => ("r.submitted_at".to_string(), " > "),
-            SortOrder::Deadline => ("r.queue_due_at".to_string(), " > "),
-        };
-        q.push(" AND (").push(key).push(", r.id)").push(op).push("(").push_bind(micros(c.at));
-        q.push(", ").push_bind(c.id.0).push(")");
+    if f.exclude_confidential {
+        q.push(" AND r.confidential = 0");
     }
-    true
 }
 
 #[derive(sqlx::FromRow)]
@@ -209,40 +254,104 @@ impl SummaryRow {
 }
 
 pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>> {
-    let limit = page.limit();
+    let (limit, skip) = (page.limit(), page.skip());
+    let Some(d) = driver(pool, f, page.after).await? else {
+        return Ok(Page { items: Vec::new(), next: None });
+    };
+    let read = i64::from(SCAN_LIMIT + skip);
+    let dir = if descending(f) { " DESC" } else { " ASC" };
     let mut q = QueryBuilder::<Sqlite>::new(
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
          r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
          r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, r.marked_overdue AS overdue, \
-         r.queue_due_at AS due_at, r.queue_due_zone AS due_zone",
+         r.queue_due_at AS due_at, r.queue_due_zone AS due_zone FROM (",
     );
-    if !push_from_where(&mut q, f, page.after) {
-        return Ok(Page { items: Vec::new(), next: None });
-    }
-    let search = matches!(source(f), Source::Search(_));
-    q.push(match (search, f.order) {
-        (true, _) => " ORDER BY report_text.rowid DESC",
-        (false, SortOrder::Newest) => " ORDER BY r.submitted_at DESC, r.id DESC",
-        (false, SortOrder::Oldest) => " ORDER BY r.submitted_at ASC, r.id ASC",
-        (false, SortOrder::Deadline) => " ORDER BY r.queue_due_at ASC, r.id ASC",
-    });
-    q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
+    push_driver(&mut q, f, &d, page.after, Some(read));
+    // CROSS JOIN keeps the driver outermost: its entries are read in order, and only
+    // their reports are looked at.
+    q.push(") c CROSS JOIN reports r ON r.id = c.id WHERE 1");
+    push_filter(&mut q, f, &d);
+    q.push(" ORDER BY c.k").push(dir).push(", c.id").push(dir);
+    q.push(" LIMIT ").push_bind(i64::from(limit) + 1).push(" OFFSET ").push_bind(i64::from(skip));
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
     let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
+    let order = if f.search_text().is_some() { SortOrder::Newest } else { f.order };
     let next = if items.len() > limit as usize {
         items.truncate(limit as usize);
-        items.last().map(|s| Cursor::after(f.order, s))
+        items.last().map(|s| Cursor::after(order, s))
     } else {
-        None
+        last_read(pool, f, &d, page.after, read).await?
     };
     Ok(Page { items, next })
 }
 
-pub async fn count(pool: &SqlitePool, f: &ReportFilter) -> StoreResult<u64> {
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-    if !push_from_where(&mut q, f, None) {
-        return Ok(0);
+/// When the driver held `read` entries or more, the last one read: the next page goes on
+/// after it. `None` when the driver ran out (the list is complete).
+async fn last_read(
+    pool: &SqlitePool,
+    f: &ReportFilter,
+    d: &Driver,
+    after: Option<Cursor>,
+    read: i64,
+) -> StoreResult<Option<Cursor>> {
+    let rev = if descending(f) { " ASC" } else { " DESC" };
+    let mut q = QueryBuilder::<Sqlite>::new("WITH d AS MATERIALIZED (");
+    push_driver(&mut q, f, d, after, Some(read));
+    q.push(") SELECT k, id, (SELECT count(*) FROM d) FROM d ORDER BY k").push(rev).push(", id").push(rev);
+    q.push(" LIMIT 1");
+    let row: Option<(i64, i64, i64)> = q.build_query_as().fetch_optional(pool).await?;
+    Ok(match row {
+        Some((k, id, n)) if n >= read => {
+            // A search's cursor is its id alone.
+            let at = if matches!(d, Driver::Search(_)) { chrono::DateTime::UNIX_EPOCH } else { ts("cursor", k)? };
+            Some(Cursor { at, id: ReportId(id) })
+        }
+        _ => None,
+    })
+}
+
+pub async fn count(pool: &SqlitePool, f: &ReportFilter, enough: u64) -> StoreResult<Count> {
+    let Some(d) = driver(pool, f, None).await? else { return Ok(Count::Exact(0)) };
+    let read =
+        if enough == u64::MAX { None } else { Some(i64::try_from(enough.saturating_mul(5)).unwrap_or(i64::MAX)) };
+    let mut q = QueryBuilder::<Sqlite>::new("WITH d AS MATERIALIZED (");
+    push_driver(&mut q, f, &d, None, read);
+    q.push(") SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM (SELECT 1 FROM d CROSS JOIN reports r ON r.id = d.id WHERE 1");
+    push_filter(&mut q, f, &d);
+    q.push(" LIMIT ").push_bind(i64::try_from(enough).unwrap_or(-1)).push("))");
+    let (entries, matched): (i64, i64) = q.build_query_as().fetch_one(pool).await?;
+    let matched = u64::try_from(matched).unwrap_or(0);
+    let complete = read.is_none_or(|r| entries < r);
+    Ok(if complete && matched < enough { Count::Exact(matched) } else { Count::AtLeast(matched) })
+}
+
+/// Counts each path's entries (each branch up to a cap) in one statement.
+struct Counter<'a>(&'a SqlitePool);
+
+#[async_trait]
+impl PathCounter for Counter<'_> {
+    async fn count_paths(
+        &self,
+        f: &ReportFilter,
+        paths: &[Path],
+        after: Option<Cursor>,
+        cap: u32,
+    ) -> StoreResult<Vec<u64>> {
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT ");
+        for (i, path) in paths.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            for (j, b) in path.iter().enumerate() {
+                if j > 0 {
+                    q.push(" + ");
+                }
+                q.push("(SELECT count(*) FROM (");
+                push_branch(&mut q, f, b, after);
+                q.push(" LIMIT ").push_bind(i64::from(cap)).push("))");
+            }
+        }
+        let row = q.build().fetch_one(self.0).await?;
+        (0..paths.len()).map(|i| Ok(u64::try_from(row.try_get::<i64, _>(i)?).unwrap_or(0))).collect()
     }
-    let (n,): (i64,) = q.build_query_as().fetch_one(pool).await?;
-    Ok(u64::try_from(n).unwrap_or(0))
 }

@@ -68,16 +68,9 @@ pub async fn between(
             }
             q.push(")");
         }
-        Scope::Involving(orgs) => {
-            if orgs.is_empty() {
-                return Ok(Vec::new());
-            }
-            q.push(" AND r.id IN (SELECT report_id FROM report_orgs WHERE org_id IN (");
-            let mut list = q.separated(", ");
-            for o in orgs {
-                list.push_bind(o.0);
-            }
-            q.push("))");
+        Scope::Within(org) => {
+            q.push(" AND EXISTS (SELECT 1 FROM report_reach x WHERE x.report_id = r.id AND x.org_id = ");
+            q.push_bind(org.0).push(")");
         }
         Scope::Reporter(p) => {
             q.push(" AND r.reporter_person_id = ").push_bind(p.0);

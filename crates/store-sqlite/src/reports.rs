@@ -19,16 +19,19 @@ use aduan_store::codec::{checked, from_json, parse, parse_opt, to_json};
 use aduan_store::{StoreError, StoreResult};
 use sqlx::query::Query;
 use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteConnection};
-use sqlx::{AssertSqlSafe, QueryBuilder};
+use sqlx::{AssertSqlSafe, QueryBuilder, Row};
+use std::collections::HashMap;
 
-/// The report columns written on insert and update, in bind order.
+/// The report columns written on insert and update, in bind order. The support count is
+/// not among them: only [`crate::SqliteStore`]'s `add_support` changes it, so a transition
+/// decided before a "dukung" arrived does not undo it.
 const COLUMNS: &str = "tracking, version, kind, title, description, incident_date, region_code, address, lat, lon, \
      category_id, tags, target_instansi_id, channel, anonymous, confidential, reporter_person_id, reporter_name, \
      reporter_email, reporter_phone, reporter_nik, reporter_public_name, entered_by, secret_hash, attachments, status, \
-     screening_desk_id, instansi_id, complexity, archive_reason, closure, support_count, rating_stars, rating_comment, \
+     screening_desk_id, instansi_id, complexity, archive_reason, closure, rating_stars, rating_comment, \
      rating_at, appealed, ombudsman_flagged_at, submitted_at, verified_at, forwarded_at, first_answer_at, responded_at, \
      closed_at, updated_at, queue_due_at, queue_due_zone, marked_overdue";
-const PLACEHOLDERS: &str = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
+const PLACEHOLDERS: &str = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
      ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
 type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
@@ -66,7 +69,6 @@ fn bind_report<'q>(q: SqliteQuery<'q>, r: &Report) -> StoreResult<SqliteQuery<'q
         .bind(r.complexity.map(|c| c.as_str()))
         .bind(r.archive_reason.as_ref().map(to_json).transpose()?)
         .bind(r.closure.as_ref().map(to_json).transpose()?)
-        .bind(r.support_count)
         .bind(r.rating.as_ref().map(|x| i64::from(x.stars)))
         .bind(r.rating.as_ref().and_then(|x| x.comment.as_ref().map(|c| c.as_str().to_string())))
         .bind(r.rating.as_ref().map(|x| micros(x.at)))
@@ -204,6 +206,7 @@ impl ReportRow {
 
 #[derive(sqlx::FromRow)]
 struct DeadlineRow {
+    report_id: i64,
     seq: i64,
     clock: String,
     holder_id: i64,
@@ -251,32 +254,85 @@ fn limit_columns(limit: Limit) -> (&'static str, i64) {
 
 /// Loads a report with its units, involvement and clocks.
 pub async fn load(conn: &mut SqliteConnection, id: ReportId) -> StoreResult<Option<Report>> {
-    let row: Option<ReportRow> =
-        sqlx::query_as("SELECT * FROM reports WHERE id = ?").bind(id.0).fetch_optional(&mut *conn).await?;
-    let Some(row) = row else { return Ok(None) };
-    let mut report = row.into_report()?;
-    let units: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT unit_id, assigned_at, final_answer_at FROM report_units WHERE report_id = ? ORDER BY assigned_at, unit_id",
-    )
-    .bind(id.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (unit, assigned_at, final_at) in units {
-        report.units.push(UnitAssignment {
-            unit: OrgId(unit),
-            assigned_at: ts("assigned_at", assigned_at)?,
-            final_answer_at: ts_opt("final_answer_at", final_at)?,
-        });
+    Ok(load_many(conn, &[id]).await?.pop())
+}
+
+/// The ids as one JSON array: one bound value whatever their number (`json_each`).
+fn id_list(ids: &[ReportId]) -> String {
+    let list: Vec<String> = ids.iter().map(|i| i.0.to_string()).collect();
+    format!("[{}]", list.join(","))
+}
+
+/// Loads reports with their units, involvement and clocks in four queries, in the order
+/// of `ids`; ids without a report are left out.
+pub async fn load_many(conn: &mut SqliteConnection, ids: &[ReportId]) -> StoreResult<Vec<Report>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    let orgs: Vec<(i64,)> =
-        sqlx::query_as("SELECT org_id FROM report_orgs WHERE report_id = ?").bind(id.0).fetch_all(&mut *conn).await?;
-    report.involved = orgs.into_iter().map(|(o,)| OrgId(o)).collect();
-    let deadlines: Vec<DeadlineRow> = sqlx::query_as("SELECT * FROM deadlines WHERE report_id = ? ORDER BY seq")
-        .bind(id.0)
+    let list = id_list(ids);
+    let rows: Vec<ReportRow> = sqlx::query_as("SELECT r.* FROM json_each(?) j CROSS JOIN reports r ON r.id = j.value")
+        .bind(&list)
         .fetch_all(&mut *conn)
         .await?;
-    report.deadlines = deadlines.into_iter().map(DeadlineRow::into_deadline).collect::<StoreResult<_>>()?;
-    Ok(Some(report))
+    let mut reports: HashMap<i64, Report> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        reports.insert(row.id, row.into_report()?);
+    }
+    let units: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT u.report_id, u.unit_id, u.assigned_at, u.final_answer_at FROM json_each(?) j \
+         CROSS JOIN report_units u ON u.report_id = j.value ORDER BY u.report_id, u.assigned_at, u.unit_id",
+    )
+    .bind(&list)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (report, unit, assigned_at, final_at) in units {
+        if let Some(r) = reports.get_mut(&report) {
+            r.units.push(UnitAssignment {
+                unit: OrgId(unit),
+                assigned_at: ts("assigned_at", assigned_at)?,
+                final_answer_at: ts_opt("final_answer_at", final_at)?,
+            });
+        }
+    }
+    let orgs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT o.report_id, o.org_id FROM json_each(?) j CROSS JOIN report_orgs o ON o.report_id = j.value",
+    )
+    .bind(&list)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (report, org) in orgs {
+        if let Some(r) = reports.get_mut(&report) {
+            r.involved.insert(OrgId(org));
+        }
+    }
+    let deadlines: Vec<(i64, DeadlineRow)> = sqlx::query_as::<_, DeadlineRow>(
+        "SELECT d.* FROM json_each(?) j CROSS JOIN deadlines d ON d.report_id = j.value ORDER BY d.report_id, d.seq",
+    )
+    .bind(&list)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|d| (d.report_id, d))
+    .collect();
+    for (report, d) in deadlines {
+        if let Some(r) = reports.get_mut(&report) {
+            r.deadlines.push(d.into_deadline()?);
+        }
+    }
+    Ok(ids.iter().filter_map(|id| reports.remove(&id.0)).collect())
+}
+
+/// The ids of the reports with these tracking numbers, in the order given.
+pub async fn ids_by_tracking(conn: &mut SqliteConnection, trackings: &[TrackingNumber]) -> StoreResult<Vec<ReportId>> {
+    let list = serde_json::to_string(&trackings.iter().map(TrackingNumber::as_str).collect::<Vec<_>>())
+        .map_err(|e| StoreError::Other(e.to_string()))?;
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT r.tracking, r.id FROM json_each(?) j CROSS JOIN reports r ON r.tracking = j.value")
+            .bind(list)
+            .fetch_all(&mut *conn)
+            .await?;
+    let found: HashMap<String, i64> = rows.into_iter().collect();
+    Ok(trackings.iter().filter_map(|t| found.get(t.as_str()).map(|id| ReportId(*id))).collect())
 }
 
 pub async fn id_by_tracking(conn: &mut SqliteConnection, tracking: &TrackingNumber) -> StoreResult<Option<ReportId>> {
@@ -287,71 +343,100 @@ pub async fn id_by_tracking(conn: &mut SqliteConnection, tracking: &TrackingNumb
     Ok(id.map(|(i,)| ReportId(i)))
 }
 
+/// A report to write with what comes with it: its new events and whose lists hold it.
+#[derive(Clone, Copy)]
+pub struct Written<'a> {
+    pub report: &'a Report,
+    pub events: &'a [NewEvent],
+    pub reach: &'a [OrgId],
+}
+
 /// Inserts new reports with everything attached to them; returns their ids in order.
 /// The attached rows of the whole batch go in a few multi-row statements: per-statement
 /// overhead, not SQLite, is what limits bulk loads.
-pub async fn insert(conn: &mut SqliteConnection, items: &[(&Report, &[NewEvent])]) -> StoreResult<Vec<ReportId>> {
+pub async fn insert(conn: &mut SqliteConnection, items: &[Written<'_>]) -> StoreResult<Vec<ReportId>> {
     // Built from the constants above only.
-    let sql = format!("INSERT INTO reports ({COLUMNS}) VALUES ({PLACEHOLDERS})");
+    let sql = format!("INSERT INTO reports ({COLUMNS}, support_count) VALUES ({PLACEHOLDERS}, ?)");
     let mut ids = Vec::with_capacity(items.len());
-    for (report, _) in items {
-        let result = bind_report(sqlx::query(AssertSqlSafe(sql.clone())), report)?.execute(&mut *conn).await?;
+    for item in items {
+        let result = bind_report(sqlx::query(AssertSqlSafe(sql.clone())), item.report)?
+            .bind(item.report.support_count)
+            .execute(&mut *conn)
+            .await?;
         ids.push(ReportId(result.last_insert_rowid()));
     }
-    let reports: Vec<(ReportId, &Report)> = ids.iter().copied().zip(items.iter().map(|(r, _)| *r)).collect();
-    write_attached(conn, &reports).await?;
-    let events: Vec<(ReportId, i64, &NewEvent)> = ids
+    let stored: Vec<(ReportId, Written)> = ids.iter().copied().zip(items.iter().copied()).collect();
+    write_attached(conn, &stored).await?;
+    let events: Vec<(ReportId, i64, &NewEvent)> = stored
         .iter()
-        .zip(items)
-        .flat_map(|(id, (_, events))| events.iter().enumerate().map(move |(i, e)| (*id, i as i64 + 1, e)))
+        .flat_map(|(id, item)| item.events.iter().enumerate().map(move |(i, e)| (*id, i as i64 + 1, e)))
         .collect();
     append_events(conn, &events).await?;
-    index_text(conn, &reports).await?;
+    index_text(conn, &stored).await?;
     Ok(ids)
 }
 
-/// Writes a transition if the report is still at the expected version.
-pub async fn update(
-    conn: &mut SqliteConnection,
-    before_version: i64,
-    report: &Report,
-    events: &[NewEvent],
-) -> StoreResult<()> {
-    let old: Option<(String, String, Option<String>)> =
-        sqlx::query_as("SELECT title, description, region_code FROM reports WHERE id = ?")
-            .bind(report.id.0)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some((old_title, old_description, old_region)) = old else {
-        return Err(StoreError::NotFound(format!("report {}", report.id)));
-    };
-    let sql = format!("UPDATE reports SET ({COLUMNS}) = ({PLACEHOLDERS}) WHERE id = ? AND version = ?");
+/// Writes a transition if the report is still at the expected version; returns the
+/// stored support count (which only "dukung" changes).
+pub async fn update(conn: &mut SqliteConnection, before_version: i64, item: Written<'_>) -> StoreResult<i64> {
+    let report = item.report;
+    let sql = format!(
+        "UPDATE reports SET ({COLUMNS}) = ({PLACEHOLDERS}) WHERE id = ? AND version = ? RETURNING support_count"
+    );
     let done = bind_report(sqlx::query(AssertSqlSafe(sql)), report)?
         .bind(report.id.0)
         .bind(before_version)
-        .execute(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?;
-    if done.rows_affected() != 1 {
-        return Err(StoreError::Stale(report.id));
+    let Some(support_count) = done.map(|row| row.try_get::<i64, _>(0)).transpose()? else {
+        let exists: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM reports WHERE id = ?").bind(report.id.0).fetch_optional(&mut *conn).await?;
+        return Err(match exists {
+            Some(_) => StoreError::Stale(report.id),
+            None => StoreError::NotFound(format!("report {}", report.id)),
+        });
+    };
+    for table in ["report_units", "report_reach"] {
+        // Only the two table names above.
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE report_id = ?")))
+            .bind(report.id.0)
+            .execute(&mut *conn)
+            .await?;
     }
-    sqlx::query("DELETE FROM report_units WHERE report_id = ?").bind(report.id.0).execute(&mut *conn).await?;
-    write_attached(conn, &[(report.id, report)]).await?;
+    write_attached(conn, &[(report.id, item)]).await?;
     let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM events WHERE report_id = ?")
         .bind(report.id.0)
         .fetch_one(&mut *conn)
         .await?;
     let numbered: Vec<(ReportId, i64, &NewEvent)> =
-        events.iter().enumerate().map(|(i, e)| (report.id, last + 1 + i as i64, e)).collect();
+        item.events.iter().enumerate().map(|(i, e)| (report.id, last + 1 + i as i64, e)).collect();
     append_events(conn, &numbered).await?;
-    let new_region = report.location.region.as_ref().map(|r| r.as_str());
-    if old_title != report.title.as_str()
-        || old_description != report.description.as_str()
-        || old_region.as_deref() != new_region
-    {
-        sqlx::query("DELETE FROM report_text WHERE rowid = ?").bind(report.id.0).execute(&mut *conn).await?;
-        index_text(conn, &[(report.id, report)]).await?;
+    // Status, holder and reach are in the search entry: it is written again every time.
+    sqlx::query("DELETE FROM report_text WHERE rowid = ?").bind(report.id.0).execute(&mut *conn).await?;
+    index_text(conn, &[(report.id, item)]).await?;
+    Ok(support_count)
+}
+
+/// Replaces whose lists hold these reports, and their search entries with it.
+pub async fn set_reach(conn: &mut SqliteConnection, reach: &[(ReportId, Vec<OrgId>)]) -> StoreResult<()> {
+    let ids: Vec<ReportId> = reach.iter().map(|(id, _)| *id).collect();
+    let reports = load_many(conn, &ids).await?;
+    let by_id: HashMap<ReportId, &Vec<OrgId>> = reach.iter().map(|(id, orgs)| (*id, orgs)).collect();
+    let items: Vec<(ReportId, Written)> = reports
+        .iter()
+        .filter_map(|r| by_id.get(&r.id).map(|orgs| (r.id, Written { report: r, events: &[], reach: orgs })))
+        .collect();
+    let list = id_list(&ids);
+    for table in ["report_reach", "report_text"] {
+        let key = if table == "report_text" { "rowid" } else { "report_id" };
+        // Only the two table names above.
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE {key} IN (SELECT value FROM json_each(?))")))
+            .bind(&list)
+            .execute(&mut *conn)
+            .await?;
     }
-    Ok(())
+    write_reach(conn, &items).await?;
+    index_text(conn, &items).await
 }
 
 /// SQLite accepts at most 32,766 bound values in one statement; stay well below.
@@ -383,8 +468,11 @@ async fn insert_rows<T>(
     Ok(())
 }
 
-/// Units, involvement and clocks of these reports: inserted, or (clocks) updated in place.
-async fn write_attached(conn: &mut SqliteConnection, reports: &[(ReportId, &Report)]) -> StoreResult<()> {
+/// Units, involvement, reach and clocks of these reports: inserted, or (clocks) updated in
+/// place.
+async fn write_attached(conn: &mut SqliteConnection, items: &[(ReportId, Written<'_>)]) -> StoreResult<()> {
+    let reports: Vec<(ReportId, &Report)> = items.iter().map(|(id, item)| (*id, item.report)).collect();
+    write_reach(conn, items).await?;
     let units: Vec<(ReportId, &UnitAssignment)> =
         reports.iter().flat_map(|(id, r)| r.units.iter().map(move |u| (*id, u))).collect();
     insert_rows(
@@ -471,9 +559,35 @@ async fn append_events(conn: &mut SqliteConnection, events: &[(ReportId, i64, &N
     .await
 }
 
-async fn index_text(conn: &mut SqliteConnection, reports: &[(ReportId, &Report)]) -> StoreResult<()> {
-    insert_rows(conn, "INSERT INTO report_text (rowid, body) ", "", 2, reports, |b, (id, r)| {
-        b.push_bind(id.0).push_bind(index_body(r.title.as_str(), r.description.as_str(), r.location.region.as_ref()));
+/// The rows of `report_reach`: each organisation whose lists hold the report, with the
+/// keys they are read by.
+async fn write_reach(conn: &mut SqliteConnection, items: &[(ReportId, Written<'_>)]) -> StoreResult<()> {
+    let rows: Vec<(ReportId, &Report, OrgId)> =
+        items.iter().flat_map(|(id, item)| item.reach.iter().map(move |o| (*id, item.report, *o))).collect();
+    insert_rows(
+        conn,
+        "INSERT INTO report_reach (org_id, status, submitted_at, report_id, queue_due_at) ",
+        "",
+        5,
+        &rows,
+        |b, (id, r, org)| {
+            b.push_bind(org.0)
+                .push_bind(r.status.as_str())
+                .push_bind(micros(r.submitted_at))
+                .push_bind(id.0)
+                .push_bind(r.queue_due().map_or(aduan_store::NO_DEADLINE_MICROS, |(at, _)| micros(at)));
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// The search entries of these reports: words and facet tokens.
+pub async fn index_text(conn: &mut SqliteConnection, items: &[(ReportId, Written<'_>)]) -> StoreResult<()> {
+    insert_rows(conn, "INSERT INTO report_text (rowid, body) ", "", 2, items, |b, (id, item)| {
+        let r = item.report;
+        let tokens = aduan_store::search::report_tokens(r, item.reach);
+        b.push_bind(id.0).push_bind(index_body(r.title.as_str(), r.description.as_str(), &tokens));
         Ok(())
     })
     .await
@@ -492,6 +606,25 @@ struct EventRow {
     data: String,
 }
 
+impl EventRow {
+    fn into_event(self, report: ReportId) -> StoreResult<Event> {
+        Ok(Event {
+            report,
+            seq: self.seq,
+            at: ts("at", self.at)?,
+            actor: EventActor {
+                person: self.actor_person.map(PersonId),
+                org: self.actor_org.map(OrgId),
+                role: parse_opt("actor_role", self.actor_role.as_deref(), Role::parse)?,
+            },
+            from: parse_opt("from_status", self.from_status.as_deref(), Status::parse)?,
+            to: parse("to_status", &self.to_status, Status::parse)?,
+            kind: from_json("data", &self.data)?,
+            visibility: parse("visibility", &self.visibility, Visibility::parse)?,
+        })
+    }
+}
+
 pub async fn events(conn: &mut SqliteConnection, id: ReportId) -> StoreResult<Vec<Event>> {
     let rows: Vec<EventRow> = sqlx::query_as(
         "SELECT seq, at, actor_person, actor_org, actor_role, from_status, to_status, visibility, data \
@@ -500,22 +633,74 @@ pub async fn events(conn: &mut SqliteConnection, id: ReportId) -> StoreResult<Ve
     .bind(id.0)
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Event {
-                report: id,
-                seq: r.seq,
-                at: ts("at", r.at)?,
-                actor: EventActor {
-                    person: r.actor_person.map(PersonId),
-                    org: r.actor_org.map(OrgId),
-                    role: parse_opt("actor_role", r.actor_role.as_deref(), Role::parse)?,
-                },
-                from: parse_opt("from_status", r.from_status.as_deref(), Status::parse)?,
-                to: parse("to_status", &r.to_status, Status::parse)?,
-                kind: from_json("data", &r.data)?,
-                visibility: parse("visibility", &r.visibility, Visibility::parse)?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(|r| r.into_event(id)).collect()
+}
+
+/// Writes the search entries of up to `limit` reports after `after` (when a migration
+/// changed what an entry holds); returns the last id written, `None` when none was left.
+pub async fn reindex(conn: &mut SqliteConnection, after: i64, limit: u32) -> StoreResult<Option<i64>> {
+    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM reports WHERE id > ? ORDER BY id LIMIT ?")
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await?;
+    let Some(&(last,)) = ids.last() else { return Ok(None) };
+    let ids: Vec<ReportId> = ids.into_iter().map(|(i,)| ReportId(i)).collect();
+    let reports = load_many(conn, &ids).await?;
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT x.report_id, x.org_id FROM json_each(?) j CROSS JOIN report_reach x ON x.report_id = j.value",
+    )
+    .bind(id_list(&ids))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut reach: HashMap<i64, Vec<OrgId>> = HashMap::new();
+    for (report, org) in rows {
+        reach.entry(report).or_default().push(OrgId(org));
+    }
+    let items: Vec<(ReportId, Written)> = reports
+        .iter()
+        .map(|r| (r.id, Written { report: r, events: &[], reach: reach.get(&r.id.0).map_or(&[], Vec::as_slice) }))
+        .collect();
+    sqlx::query("DELETE FROM report_text WHERE rowid > ? AND rowid <= ?")
+        .bind(after)
+        .bind(last)
+        .execute(&mut *conn)
+        .await?;
+    index_text(conn, &items).await?;
+    Ok(Some(last))
+}
+
+/// The events of these reports with this visibility and one of these kinds.
+pub async fn events_of(
+    conn: &mut SqliteConnection,
+    ids: &[ReportId],
+    visibility: Visibility,
+    kinds: &[&str],
+) -> StoreResult<Vec<Event>> {
+    if ids.is_empty() || kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kinds = serde_json::to_string(kinds).map_err(|e| StoreError::Other(e.to_string()))?;
+    // Each report's events read on the primary key (report_id, seq).
+    let rows: Vec<(i64, EventRow)> = sqlx::query_as::<_, ReportEventRow>(
+        "SELECT e.report_id, e.seq, e.at, e.actor_person, e.actor_org, e.actor_role, e.from_status, e.to_status, \
+         e.visibility, e.data FROM json_each(?) j CROSS JOIN events e ON e.report_id = j.value \
+         WHERE e.visibility = ? AND e.kind IN (SELECT value FROM json_each(?)) ORDER BY e.report_id, e.seq",
+    )
+    .bind(id_list(ids))
+    .bind(visibility.as_str())
+    .bind(kinds)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.report_id, r.event))
+    .collect();
+    rows.into_iter().map(|(report, row)| row.into_event(ReportId(report))).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportEventRow {
+    report_id: i64,
+    #[sqlx(flatten)]
+    event: EventRow,
 }

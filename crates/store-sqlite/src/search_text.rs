@@ -1,53 +1,31 @@
 //! Full-text search in Indonesian. SQLite has no Indonesian stemmer, so the store stems
 //! with the Snowball Indonesian algorithm (the one PostgreSQL's `indonesian`
 //! configuration uses) both what it indexes and what it is asked, and the two backends
-//! find the same reports.
+//! find the same reports. Beside the words, each entry holds the report's facet tokens
+//! ([`aduan_store::search`]), so a search intersects words and filters in the index.
 
-use aduan_domain::region::{RegionCode, RegionLevel};
-use frostem::{Algorithm, Stemmer};
+use aduan_store::search::stems;
 
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
-}
-
-fn stemmer() -> Stemmer {
-    Stemmer::new(Algorithm::Indonesian)
-}
-
-/// The indexed form of a report: its words, stemmed, separated by spaces, then tokens for
-/// its province and kabupaten/kota (see [`region_token`]).
-pub fn index_body(title: &str, description: &str, region: Option<&RegionCode>) -> String {
-    let s = stemmer();
-    let mut body: Vec<String> = words(title).chain(words(description)).map(|w| s.stem(&w).into_owned()).collect();
-    if let Some(region) = region {
-        for level in [RegionLevel::Province, RegionLevel::Regency] {
-            if region.level() >= level {
-                body.push(region_token(&region.at_level(level)));
-            }
-        }
-    }
+/// The indexed form of a report: its words, stemmed, then its facet tokens, separated by
+/// spaces.
+pub fn index_body(title: &str, description: &str, tokens: &[String]) -> String {
+    let mut body = stems(title);
+    body.extend(stems(description));
+    body.extend(tokens.iter().cloned());
     body.join(" ")
 }
 
-/// A token standing for a province or kabupaten/kota in the index (`wil64`, `wil6408`):
-/// a search within a region intersects two posting lists instead of filtering every
-/// match of a common word. No Indonesian word looks like it, and the stemmer leaves a
-/// token ending in digits alone.
-pub fn region_token(region: &RegionCode) -> String {
-    format!("wil{}", region.as_str().replace('.', ""))
-}
-
-/// An FTS5 query requiring every stemmed word of `query` (and the region's token when
-/// the search is within a province or kabupaten/kota); `None` when it has no word. Each
-/// term is quoted, so nothing a person types is read as FTS5 syntax.
-pub fn match_expression(query: &str, region: Option<&RegionCode>) -> Option<String> {
-    let s = stemmer();
-    let mut terms: Vec<String> = words(query).map(|w| format!("\"{}\"", s.stem(&w).replace('"', ""))).collect();
+/// An FTS5 query requiring every stemmed word of `query` and, from each group of facet
+/// tokens, one; `None` when the query has no word. Each term is quoted, so nothing a
+/// person types is read as FTS5 syntax.
+pub fn match_expression(query: &str, groups: &[Vec<String>]) -> Option<String> {
+    let mut terms: Vec<String> = stems(query).iter().map(|w| format!("\"{}\"", w.replace('"', ""))).collect();
     if terms.is_empty() {
         return None;
     }
-    if let Some(r) = region.filter(|r| matches!(r.level(), RegionLevel::Province | RegionLevel::Regency)) {
-        terms.push(format!("\"{}\"", region_token(r)));
+    for group in groups.iter().filter(|g| !g.is_empty()) {
+        let any: Vec<String> = group.iter().map(|t| format!("\"{t}\"")).collect();
+        terms.push(if any.len() == 1 { any.join("") } else { format!("({})", any.join(" OR ")) });
     }
     Some(terms.join(" AND "))
 }
@@ -58,19 +36,22 @@ mod tests {
 
     #[test]
     fn stems_indonesian_affixes() {
-        let desa = RegionCode::parse("64.08.01.2001").ok();
-        assert_eq!(index_body("Jalannya rusak", "diperbaiki", desa.as_ref()), "jalan rusak baik wil64 wil6408");
-        assert_eq!(index_body("Jalannya rusak", "", None), "jalan rusak");
-        assert_eq!(match_expression("Perbaikan jalan", None).as_deref(), Some("\"baik\" AND \"jalan\""));
-        let kutim = RegionCode::parse("64.08").ok();
-        assert_eq!(match_expression("jalan", kutim.as_ref()).as_deref(), Some("\"jalan\" AND \"wil6408\""));
-        let kecamatan = RegionCode::parse("64.08.01").ok();
-        assert_eq!(match_expression("jalan", kecamatan.as_ref()).as_deref(), Some("\"jalan\""));
+        let tokens = vec!["_w_64".to_string(), "_s_closed".to_string()];
+        assert_eq!(index_body("Jalannya rusak", "diperbaiki", &tokens), "jalan rusak baik _w_64 _s_closed");
+        assert_eq!(index_body("Jalannya rusak", "", &[]), "jalan rusak");
+        assert_eq!(match_expression("Perbaikan jalan", &[]).as_deref(), Some("\"baik\" AND \"jalan\""));
+        let groups = vec![vec!["_w_6408".to_string()], vec!["_s_forwarded".to_string(), "_s_closed".to_string()]];
+        assert_eq!(
+            match_expression("jalan", &groups).as_deref(),
+            Some("\"jalan\" AND \"_w_6408\" AND (\"_s_forwarded\" OR \"_s_closed\")")
+        );
     }
 
     #[test]
     fn fts_syntax_in_a_query_is_inert() {
-        assert_eq!(match_expression("jalan\" OR * NEAR(", None).as_deref(), Some("\"jalan\" AND \"or\" AND \"near\""));
-        assert_eq!(match_expression(" -- ** ", None), None);
+        assert_eq!(match_expression("jalan\" OR * NEAR(", &[]).as_deref(), Some("\"jalan\" AND \"or\" AND \"near\""));
+        assert_eq!(match_expression(" -- ** ", &[]), None);
+        // An underscore splits words, so a query cannot name a facet token.
+        assert_eq!(match_expression("_p _s_closed", &[]).as_deref(), Some("\"p\" AND \"s\" AND \"closed\""));
     }
 }

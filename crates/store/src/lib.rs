@@ -12,8 +12,10 @@ pub mod codec;
 mod error;
 pub mod measures;
 mod outbox;
+pub mod plan;
 mod port;
 mod query;
+pub mod search;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -23,5 +25,6 @@ pub use measures::CellQuery;
 pub use outbox::MessageFilter;
 pub use port::{IdempotencyKey, ImportedReport, Store};
 pub use query::{
-    Cursor, NO_DEADLINE_MICROS, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, no_deadline,
+    Count, Cursor, NO_DEADLINE_MICROS, Page, PageRequest, ReportFilter, ReportSummary, SHOWN_COUNT_LIMIT, Scope,
+    SortOrder, no_deadline,
 };

@@ -3,11 +3,11 @@
 use crate::error::StoreResult;
 use crate::measures::CellQuery;
 use crate::outbox::MessageFilter;
-use crate::query::{Page, PageRequest, ReportFilter, ReportSummary, Scope};
+use crate::query::{Count, Page, PageRequest, ReportFilter, ReportSummary, Scope};
 use aduan_domain::calendar::{Holiday, HolidayCalendar};
 use aduan_domain::category::{Category, NewCategory};
 use aduan_domain::credential::{Credential, NewCredential};
-use aduan_domain::event::{Event, NewEvent};
+use aduan_domain::event::{Event, NewEvent, Visibility};
 use aduan_domain::ids::{
     AssignmentId, CategoryId, CredentialId, MessageId, OrgId, PersonId, ReportId, RuleId, TemplateId, WebhookId,
 };
@@ -33,13 +33,17 @@ pub struct ImportedReport {
     pub events: Vec<NewEvent>,
     /// What the report adds to the evaluation cells ([`aduan_domain::measures::contribution`]).
     pub measures: Cells,
+    /// Whose lists hold it ([`OrgTree::reach`]).
+    pub reach: Vec<OrgId>,
 }
 
 impl ImportedReport {
-    /// A report with its history and what it adds to the evaluation cells.
+    /// A report with its history, what it adds to the evaluation cells and whose lists
+    /// hold it.
     pub fn new(report: Report, events: Vec<NewEvent>, calendar: &HolidayCalendar, orgs: &OrgTree) -> Self {
         let measures = aduan_domain::measures::contribution(&report, calendar, orgs);
-        ImportedReport { report, events, measures }
+        let reach = orgs.reach(&report.involved);
+        ImportedReport { report, events, measures, reach }
     }
 }
 
@@ -140,13 +144,23 @@ pub trait Store: Send + Sync + 'static {
     /// The report filed under this caller's key, with the request's fingerprint.
     async fn idempotent_report(&self, caller: &str, key: &str) -> StoreResult<Option<(ReportId, String)>>;
     async fn report(&self, id: ReportId) -> StoreResult<Option<Report>>;
+    /// Many reports at once, in the order asked (ids that do not exist are left out): a
+    /// page's reports in a fixed number of queries.
+    async fn reports(&self, ids: &[ReportId]) -> StoreResult<Vec<Report>>;
     async fn report_by_tracking(&self, tracking: &TrackingNumber) -> StoreResult<Option<Report>>;
+    /// The ids of the reports with these tracking numbers, in the order asked (numbers
+    /// without a report are left out).
+    async fn report_ids(&self, trackings: &[TrackingNumber]) -> StoreResult<Vec<ReportId>>;
     /// Writes a transition atomically — the report, its clocks, units and events — if
     /// the report is still at `expected_version`; otherwise [`crate::StoreError::Stale`]
     /// and nothing is written.
     async fn apply(&self, transition: &Transition) -> StoreResult<Report>;
     /// The whole timeline, oldest first.
     async fn events(&self, report: ReportId) -> StoreResult<Vec<Event>>;
+    /// The events of these reports with this visibility whose kind
+    /// ([`aduan_domain::event::EventKind::code`]) is one of `kinds` — a page's status notes
+    /// in one query — by report id, then oldest first.
+    async fn events_of(&self, reports: &[ReportId], visibility: Visibility, kinds: &[&str]) -> StoreResult<Vec<Event>>;
     /// The published side of many timelines at once (Open311's `servicerequestupdates`):
     /// events of public visibility with `from <= at < before`, of the reports in `scope`
     /// (chosen as for lists: for [`Scope::Public`] only verified reports), oldest first
@@ -159,8 +173,16 @@ pub trait Store: Send + Sync + 'static {
         before: Timestamp,
         limit: u32,
     ) -> StoreResult<Vec<Event>>;
+    /// A page of the filter's list, reading a bounded number of index entries
+    /// ([`crate::plan`]).
     async fn list_reports(&self, filter: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>>;
-    async fn count_reports(&self, filter: &ReportFilter) -> StoreResult<u64>;
+    /// Counts the filter's reports until `enough` are found, reading at most five times
+    /// that many index entries: [`Count::AtLeast`] when it stopped early. `u64::MAX` counts
+    /// them all, however long that takes (tools and tests, never a request).
+    async fn count_reports(&self, filter: &ReportFilter, enough: u64) -> StoreResult<Count>;
+    /// Sets whose lists hold these reports ([`OrgTree::reach`]) after the organisation
+    /// tree changed under them.
+    async fn set_reach(&self, reach: &[(ReportId, Vec<OrgId>)]) -> StoreResult<()>;
     /// Records one supporter ("dukung"); `false` if this supporter already did.
     async fn add_support(&self, report: ReportId, supporter: &str, now: Timestamp) -> StoreResult<bool>;
     /// Loads many reports with their histories in few transactions, adding their

@@ -49,6 +49,8 @@ pub struct ReportFilter {
     pub ombudsman_flagged: bool,
     /// Only reports with a map point.
     pub located: bool,
+    /// Leave confidential reports out whoever asks (Open311 never shows one).
+    pub exclude_confidential: bool,
     /// Full-text search over title and description. Results of a search come most
     /// recently filed first (by id), whatever `order` says.
     pub text: Option<String>,
@@ -72,6 +74,7 @@ impl ReportFilter {
             overdue: false,
             ombudsman_flagged: false,
             located: false,
+            exclude_confidential: false,
             text: None,
             order: SortOrder::Newest,
         }
@@ -94,7 +97,9 @@ impl ReportFilter {
     }
 }
 
-/// A position in a list: the last row of the previous page. Searches page by `id` alone.
+/// A position in a list: the last entry the previous page read (a row of it, or, when the
+/// page came back short because it read as much as one page may, the last entry read).
+/// Searches page by `id` alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
     /// The sort key's time: the submission, or in [`SortOrder::Deadline`] the deadline.
@@ -135,30 +140,80 @@ impl Cursor {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageRequest {
     pub limit: u32,
     pub after: Option<Cursor>,
+    /// Matching rows passed over before the page (Open311's numbered pages); at most
+    /// [`PageRequest::MAX_SKIP`].
+    pub skip: u32,
 }
 
 impl PageRequest {
+    /// Most rows of a page (Open311's pages may hold up to [`PageRequest::MAX_WIDE_LIMIT`]).
     pub const MAX_LIMIT: u32 = 200;
+    /// Most rows of one of Open311's pages.
+    pub const MAX_WIDE_LIMIT: u32 = 1_000;
+    /// Most rows a numbered page may pass over: deeper, a client narrows the dates or
+    /// follows the cursor.
+    pub const MAX_SKIP: u32 = 10_000;
 
     pub fn first(limit: u32) -> Self {
-        PageRequest { limit: limit.clamp(1, Self::MAX_LIMIT), after: None }
+        PageRequest { limit: limit.clamp(1, Self::MAX_LIMIT), after: None, skip: 0 }
+    }
+
+    /// A page after `after` (`None`: the first).
+    pub fn after(limit: u32, after: Option<Cursor>) -> Self {
+        PageRequest { after, ..Self::first(limit) }
+    }
+
+    /// Open311's numbered page: `size` rows (up to [`PageRequest::MAX_WIDE_LIMIT`]) after
+    /// passing over `skip` (up to [`PageRequest::MAX_SKIP`]).
+    pub fn numbered(size: u32, skip: u32) -> Self {
+        PageRequest { limit: size.clamp(1, Self::MAX_WIDE_LIMIT), after: None, skip: skip.min(Self::MAX_SKIP) }
     }
 
     pub fn limit(&self) -> u32 {
-        self.limit.clamp(1, Self::MAX_LIMIT)
+        self.limit.clamp(1, Self::MAX_WIDE_LIMIT)
+    }
+
+    pub fn skip(&self) -> u32 {
+        self.skip.min(Self::MAX_SKIP)
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
+    /// The rows; fewer than asked for when the page read as many index entries as one page
+    /// may ([`crate::plan::SCAN_LIMIT`]) before finding them all — then `next` goes on.
     pub items: Vec<T>,
     /// Where the next page starts; `None` on the last page.
     pub next: Option<Cursor>,
 }
+
+/// How many reports a filter matches, counted with bounded work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    Exact(u64),
+    /// At least this many; counting stopped there.
+    AtLeast(u64),
+}
+
+impl Count {
+    /// The number counted (a lower bound when not exact).
+    pub fn value(self) -> u64 {
+        match self {
+            Count::Exact(n) | Count::AtLeast(n) => n,
+        }
+    }
+
+    pub fn is_exact(self) -> bool {
+        matches!(self, Count::Exact(_))
+    }
+}
+
+/// How far a count shown to people goes: "1.000+" beyond it.
+pub const SHOWN_COUNT_LIMIT: u64 = 1_000;
 
 /// A row of a report list: enough to show and filter, no personal data.
 #[derive(Debug, Clone, PartialEq)]

@@ -44,6 +44,8 @@ pub struct Filing {
     pub messages: Vec<crate::notice::NewMessage>,
     /// What the new report adds to the evaluation cells, written with it.
     pub measures: crate::measures::Cells,
+    /// The report's [`crate::org::OrgTree::reach`]: whose lists hold it.
+    pub reach: Vec<crate::ids::OrgId>,
 }
 
 /// Files a report. `tracking` and `secret_hash` are made by the caller (randomness is
@@ -158,7 +160,8 @@ pub fn file(
         kind: EventKind::Submitted { channel: draft.channel },
     };
     let measures = crate::measures::contribution(&report, ctx.calendar, ctx.orgs);
-    Ok(Filing { report, events: vec![event], messages: Vec::new(), measures })
+    let reach = ctx.orgs.reach(&report.involved);
+    Ok(Filing { report, events: vec![event], messages: Vec::new(), measures, reach })
 }
 
 /// A short line of free text: trimmed, empty means absent, no control characters.

@@ -145,6 +145,8 @@ pub struct Transition {
     pub messages: Vec<crate::notice::NewMessage>,
     /// What the change adds to the evaluation cells (after − before), written with it.
     pub measures: crate::measures::Cells,
+    /// The report's [`crate::org::OrgTree::reach`] after the change: whose lists hold it.
+    pub reach: Vec<crate::ids::OrgId>,
 }
 
 impl Transition {
@@ -174,7 +176,8 @@ pub fn decide(
     next.version = report.version + 1;
     next.updated_at = ctx.now;
     let measures = crate::measures::delta(Some(report), Some(&next), ctx.calendar, ctx.orgs);
-    Ok(Transition { expected_version, report: next, events, messages: Vec::new(), measures })
+    let reach = ctx.orgs.reach(&next.involved);
+    Ok(Transition { expected_version, report: next, events, messages: Vec::new(), measures, reach })
 }
 
 /// Role, scope, status and the action's own preconditions, without its input.

@@ -4,11 +4,11 @@
 use crate::app::App;
 use crate::error::{AppError, AppResult};
 use aduan_domain::Refusal;
-use aduan_domain::ids::OrgId;
+use aduan_domain::ids::{OrgId, ReportId};
 use aduan_domain::org::{Contact, NewOrganisation, OrgKind, Organisation};
 use aduan_domain::org::{can_add_unit, can_move, can_set_active, parse_code, parse_name};
 use aduan_domain::permission::{Actor, Permission};
-use aduan_store::StoreError;
+use aduan_store::{PageRequest, ReportFilter, Scope, SortOrder, StoreError};
 
 impl App {
     /// Creates a unit under `parent` (an instansi or unit), in the parent's time zone and
@@ -58,7 +58,32 @@ impl App {
         can_move(&self.reference().orgs, unit, new_parent)?;
         let mut changed = self.org_to_change(unit)?;
         changed.parent = Some(new_parent);
-        self.save_org(by, &changed, "unit moved").await
+        self.save_org(by, &changed, "unit moved").await?;
+        self.rescope(unit).await
+    }
+
+    /// After `org` moved, the lists its reports are in change with it: every report whose
+    /// reach held it is given its reach under the new tree.
+    async fn rescope(&self, org: OrgId) -> AppResult<()> {
+        let mut filter = ReportFilter::new(Scope::Within(org));
+        filter.order = SortOrder::Oldest;
+        let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+        let mut changed = 0;
+        loop {
+            let found = self.store().list_reports(&filter, &page).await?;
+            let ids: Vec<ReportId> = found.items.iter().map(|s| s.id).collect();
+            let orgs = &self.reference().orgs;
+            let reach: Vec<(ReportId, Vec<OrgId>)> =
+                self.store().reports(&ids).await?.iter().map(|r| (r.id, orgs.reach(&r.involved))).collect();
+            self.store().set_reach(&reach).await?;
+            changed += reach.len();
+            match found.next {
+                Some(next) => page.after = Some(next),
+                None => break,
+            }
+        }
+        tracing::info!(org = %org, reports = changed, "lists of the moved unit's reports updated");
+        Ok(())
     }
 
     /// Switches an organisation on or off. An inactive unit is no longer offered for

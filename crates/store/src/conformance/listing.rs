@@ -1,7 +1,7 @@
 //! Lists, scopes, search and pagination.
 
 use super::fixture::{Fixture, day, t0, text};
-use crate::{PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, Store};
+use crate::{Count, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, Store};
 use aduan_domain::ids::ReportId;
 use aduan_domain::lifecycle::{Command, Verification};
 use aduan_domain::report::{Channel, Privacy, Report};
@@ -22,7 +22,11 @@ async fn ids(store: &Arc<dyn Store>, filter: &ReportFilter) -> BTreeSet<ReportId
             None => break,
         }
     }
-    assert_eq!(store.count_reports(filter).await.expect("count"), out.len() as u64, "count agrees with the list");
+    let everything = store.count_reports(filter, u64::MAX).await.expect("count");
+    assert_eq!(everything, Count::Exact(out.len() as u64), "count agrees with the list");
+    // A count stopped early says so, and says how many it found.
+    let two = store.count_reports(filter, 2).await.expect("count");
+    assert_eq!(two, if out.len() < 2 { Count::Exact(out.len() as u64) } else { Count::AtLeast(2) });
     out
 }
 
@@ -154,9 +158,17 @@ pub async fn lists_filter_by_every_field(store: Arc<dyn Store>) {
         set(&[&s.kutim_road, &s.kutim_waste])
     );
     assert_eq!(ids(st, &by(&|x| x.ombudsman_flagged = true)).await, set(&[&s.flagged]));
+    let open = ids(st, &by(&|x| x.exclude_confidential = true)).await;
+    assert_eq!(open.len(), 5, "all but the confidential waste report");
+    assert!(!open.contains(&s.kutim_waste.id));
+    // Numbered pages pass over the rows before them in the query.
+    let newest = st.list_reports(&all, &PageRequest::first(6)).await.expect("list");
+    let third = st.list_reports(&all, &PageRequest::numbered(2, 2)).await.expect("list");
+    let expected: Vec<_> = newest.items[2..4].iter().map(|r| r.id).collect();
+    assert_eq!(third.items.iter().map(|r| r.id).collect::<Vec<_>>(), expected);
     let located = by(&|x| x.located = true);
     assert_eq!(ids(st, &located).await, set(&[&s.kutim_road, &s.kutim_waste, &s.health, &s.old_road, &s.flagged]));
-    assert_eq!(st.count_reports(&located).await.expect("count"), 5);
+    assert_eq!(st.count_reports(&located, u64::MAX).await.expect("count"), Count::Exact(5));
     let page = st.list_reports(&located, &PageRequest::first(10)).await.expect("list");
     assert!(page.items.iter().all(|i| i.point == Some(aduan_domain::report::GeoPoint { lat: 0.512, lon: 117.58 })));
     let unlocated = st.list_reports(&by(&|x| x.region = region("91")), &PageRequest::first(10)).await.expect("list");
@@ -237,13 +249,18 @@ pub async fn scopes_keep_reports_apart(store: Arc<dyn Store>) {
     assert!(ids(&f.store, &asked).await.is_empty(), "asking for unverified reports does not show them");
     asked.statuses = vec![Status::Submitted, Status::InProgress];
     assert_eq!(ids(&f.store, &asked).await, set(&[&s.kutim_road]));
-    let kutim = f.orgs.subtree(f.org("KAB-64.08"));
-    assert_eq!(ids(&f.store, &ReportFilter::new(Scope::Involving(kutim))).await, set(&[&s.kutim_road, &s.kutim_waste]));
-    let jayapura = f.orgs.subtree(f.org("KAB-91.03"));
-    assert!(ids(&f.store, &ReportFilter::new(Scope::Involving(jayapura))).await.is_empty());
-    let pupr = f.orgs.subtree(f.org("KAB-64.08/DPUPR"));
-    assert_eq!(ids(&f.store, &ReportFilter::new(Scope::Involving(pupr))).await, set(&[&s.kutim_road]));
-    assert!(ids(&f.store, &ReportFilter::new(Scope::Involving(vec![]))).await.is_empty());
+    let kutim = Scope::Within(f.org("KAB-64.08"));
+    assert_eq!(ids(&f.store, &ReportFilter::new(kutim)).await, set(&[&s.kutim_road, &s.kutim_waste]));
+    let jayapura = Scope::Within(f.org("KAB-91.03"));
+    assert!(ids(&f.store, &ReportFilter::new(jayapura)).await.is_empty());
+    let pupr = Scope::Within(f.org("KAB-64.08/DPUPR"));
+    assert_eq!(ids(&f.store, &ReportFilter::new(pupr)).await, set(&[&s.kutim_road]));
+    // Searches and queues within a scope find the same reports.
+    let mut kutim_search = ReportFilter::new(Scope::Within(f.org("KAB-64.08")));
+    kutim_search.text = Some("sampah".into());
+    assert_eq!(ids(&f.store, &kutim_search).await, set(&[&s.kutim_waste]));
+    kutim_search.text = Some("jalan".into());
+    assert_eq!(ids(&f.store, &kutim_search).await, set(&[&s.kutim_road]));
     let mine = ids(&f.store, &ReportFilter::new(Scope::Reporter(f.citizen))).await;
     assert!(mine.contains(&s.kutim_road.id) && !mine.contains(&s.health.id), "the phone report was entered by staff");
     // A report returned as not-our-authority stays visible to the instansi that held it.
@@ -251,8 +268,7 @@ pub async fn scopes_keep_reports_apart(store: Arc<dyn Store>) {
     let r = f.act(&r, &f.screener, f.verify_to("KAB-64.08"), day(1)).await;
     let r =
         f.act(&r, &f.kutim_coordinator, Command::ReturnNotAuthority { reason: text("Jalan nasional") }, day(2)).await;
-    let kutim = f.orgs.subtree(f.org("KAB-64.08"));
-    assert!(ids(&f.store, &ReportFilter::new(Scope::Involving(kutim))).await.contains(&r.id));
+    assert!(ids(&f.store, &ReportFilter::new(Scope::Within(f.org("KAB-64.08")))).await.contains(&r.id));
 }
 
 pub async fn search_finds_indonesian_word_forms(store: Arc<dyn Store>) {
@@ -357,7 +373,7 @@ pub async fn search_pages_are_stable_newest_filed_first(store: Arc<dyn Store>) {
     let mut expected = filed.clone();
     expected.sort_by(|a, b| b.cmp(a));
     assert_eq!(seen, expected, "every match once, most recently filed first, newcomers not mixed in");
-    assert_eq!(f.store.count_reports(&filter).await.expect("count"), 18);
+    assert_eq!(f.store.count_reports(&filter, u64::MAX).await.expect("count"), Count::Exact(18));
 }
 
 /// A work queue comes earliest running deadline first, page after page; reports with no

@@ -5,6 +5,7 @@
 //! async function that takes the test's name and returns a fresh store (or `None` to skip,
 //! e.g. PostgreSQL when no server is configured — which must not happen in CI).
 
+mod bounded;
 mod credentials;
 mod directory;
 mod fixture;
@@ -16,6 +17,7 @@ mod outbox;
 mod reports;
 mod templates;
 
+pub use bounded::*;
 pub use credentials::*;
 pub use directory::*;
 pub use fixture::{Fixture, day, queue_columns_of, t0, text, updates_of};
@@ -51,6 +53,7 @@ macro_rules! conformance_tests {
             search_finds_indonesian_word_forms,
             search_follows_edits_and_privacy,
             search_pages_are_stable_newest_filed_first,
+            bounded_reads_lose_nothing_and_pass_a_flood,
             supporting_counts_each_supporter_once,
             due_reports_and_leases,
             imported_reports_load_like_created_ones,

@@ -118,7 +118,7 @@ impl ListQuery {
         if !(1..=PageRequest::MAX_LIMIT).contains(&limit) {
             return Err(aduan_domain::Refusal::invalid("limit", format!("1 to {}", PageRequest::MAX_LIMIT)).into());
         }
-        Ok((f, PageRequest { limit, after }))
+        Ok((f, PageRequest::after(limit, after)))
     }
 }
 

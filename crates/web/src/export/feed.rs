@@ -85,7 +85,7 @@ impl FeedParams {
                 )
             })?),
         };
-        Ok(PageRequest { limit, after })
+        Ok(PageRequest::after(limit, after))
     }
 }
 

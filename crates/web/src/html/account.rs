@@ -303,7 +303,7 @@ pub async fn my_reports(State(state): State<AppState>, v: Visitor, Query(q): Que
     };
     let app = &state.app;
     let after = q.setelah.as_deref().and_then(Cursor::decode);
-    let page = app.list_reports(&v.citizen(), ReportFilter::new(Scope::All), &PageRequest { limit: 20, after }).await?;
+    let page = app.list_reports(&v.citizen(), ReportFilter::new(Scope::All), &PageRequest::after(20, after)).await?;
     let reference = app.reference();
     let rows = page
         .items

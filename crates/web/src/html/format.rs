@@ -44,6 +44,14 @@ pub fn count(lang: Lang, n: u64) -> String {
     out
 }
 
+/// A count made with bounded work: "1.234", or "1.000+" when counting stopped there.
+pub fn counted(lang: Lang, c: aduan_store::Count) -> String {
+    match c {
+        aduan_store::Count::Exact(n) => count(lang, n),
+        aduan_store::Count::AtLeast(n) => format!("{}+", count(lang, n)),
+    }
+}
+
 /// A share as "87,5%" / "87.5%"; "–" when there is nothing to divide.
 pub fn percent(lang: Lang, part: u64, whole: u64) -> String {
     if whole == 0 {

@@ -4,6 +4,7 @@ use super::session::Visitor;
 use super::views::Row;
 use super::{Chrome, PageResult, format, render};
 use crate::AppState;
+use aduan_domain::measures::Period;
 use aduan_domain::permission::Actor;
 use aduan_domain::status::Status;
 use aduan_domain::time::Zone;
@@ -18,7 +19,7 @@ use tokio::sync::Mutex;
 /// minute old is fresh enough for "reports this year".
 const COUNTS_FRESH_FOR: Duration = Duration::from_secs(60);
 
-/// This year's counts, computed at most once a minute per process.
+/// This year's counts, read at most once a minute per process.
 #[derive(Default)]
 pub struct CountsCache(Mutex<Option<(Instant, i32, Counts)>>);
 
@@ -57,9 +58,9 @@ pub async fn page(State(state): State<AppState>, v: Visitor) -> PageResult {
     Ok(render(&page))
 }
 
-/// Reports filed this year (confidential ones included: a count reveals nothing), and
-/// of those verified, how many are closed — the completion rate of DOMAIN.md §8 for the
-/// year's reports.
+/// This year's figures for the nation (DOMAIN.md §8, the same as the public statistics):
+/// reports submitted (confidential ones included: a count reveals nothing), and of those
+/// verified this year, how many are closed — from the evaluation cells, a row a month.
 async fn counts(state: &AppState, year: i32) -> Result<Counts, aduan_service::AppError> {
     let mut cached = state.home_counts.0.lock().await;
     if let Some((at, y, counts)) = *cached
@@ -68,16 +69,12 @@ async fn counts(state: &AppState, year: i32) -> Result<Counts, aduan_service::Ap
     {
         return Ok(counts);
     }
-    let app = &state.app;
-    let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).map(|d| Zone::Wib.start_of_day(d));
-    let mut filter = ReportFilter::new(Scope::All);
-    filter.submitted_from = start;
-    let filed = app.count_reports(&Actor::System, filter.clone()).await?;
-    filter.statuses = Status::ALL.into_iter().filter(|s| s.is_verified()).collect();
-    let verified = app.count_reports(&Actor::System, filter.clone()).await?;
-    filter.statuses = vec![Status::Closed];
-    let closed = app.count_reports(&Actor::System, filter).await?;
-    let counts = Counts { filed, verified, closed };
+    let this = Period::of(state.app.now(), Zone::Wib);
+    let january = Period::new(year, 1).unwrap_or(this);
+    let volume = state.app.national_figures(january, this).await?.volume;
+    let whole = |n: i64| u64::try_from(n).unwrap_or(0);
+    let counts =
+        Counts { filed: whole(volume.submitted), verified: whole(volume.verified), closed: whole(volume.closed) };
     *cached = Some((Instant::now(), year, counts));
     Ok(counts)
 }

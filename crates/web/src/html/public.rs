@@ -158,7 +158,8 @@ pub async fn list(State(state): State<AppState>, v: Visitor, Query(p): Query<Lis
             }
             let found = app.list_reports(&Actor::Public, filter.clone(), &page).await?;
             if p.setelah.is_empty() {
-                total = format::count(lang, app.count_reports(&Actor::Public, filter).await?);
+                let counted = app.count_reports(&Actor::Public, filter, aduan_store::SHOWN_COUNT_LIMIT).await?;
+                total = format::counted(lang, counted);
             }
             rows = found.items.iter().map(|s| Row::of(lang, &reference, s)).collect();
             next = found.next.map(|c| {

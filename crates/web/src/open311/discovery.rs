@@ -6,7 +6,7 @@ use crate::AppState;
 use axum::http::HeaderMap;
 
 /// When this surface last changed in a way a client could notice.
-const CHANGESET: &str = "2026-11-28T00:00:00+07:00";
+const CHANGESET: &str = "2026-12-07T00:00:00+07:00";
 
 pub fn get(state: &AppState, headers: &HeaderMap) -> Reply {
     let endpoint = Node::Object(vec![
@@ -28,6 +28,17 @@ pub fn get(state: &AppState, headers: &HeaderMap) -> Reply {
                      deployment for an integration key with the file scope (read to see your organisation's \
                      reports); send it as api_key.",
                 ),
+            ),
+            (
+                "paging",
+                Node::text(format!(
+                    "GET requests answers {} requests a page unless page_size says otherwise (up to {}), newest \
+                     first; page counts from 1 and may pass over at most {} requests: deeper, narrow start_date \
+                     and end_date.",
+                    super::requests::DEFAULT_ROWS,
+                    super::requests::MAX_ROWS,
+                    aduan_store::PageRequest::MAX_SKIP,
+                )),
             ),
             ("endpoints", Node::List("endpoint", vec![endpoint])),
         ]),

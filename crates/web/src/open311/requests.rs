@@ -10,7 +10,7 @@ use super::format::{Doc, Node, datetime};
 use super::params::{Params, through};
 use crate::AppState;
 use aduan_domain::deadline::ClockKind;
-use aduan_domain::event::{EventKind, Visibility};
+use aduan_domain::event::{Event, EventKind, Visibility};
 use aduan_domain::ids::ReportId;
 use aduan_domain::org::OrgTree;
 use aduan_domain::permission::Actor;
@@ -21,13 +21,31 @@ use aduan_domain::tracking::TrackingNumber;
 use aduan_service::{AppError, Reference, ReportView};
 use aduan_store::{PageRequest, ReportFilter, Scope};
 use chrono::Duration;
+use std::collections::HashMap;
 
-/// Most requests one answer holds (Open311's default limit).
-pub const MAX_ROWS: u32 = 1000;
+/// Most requests one answer holds (Open311's limit).
+pub const MAX_ROWS: u32 = PageRequest::MAX_WIDE_LIMIT;
+/// Requests in a page unless `page_size` says otherwise: what a client on a slow link can
+/// take in one answer (said in discovery).
+pub const DEFAULT_ROWS: u32 = 100;
 /// A list covers at most this many days of submissions, and by default the last ones.
 const MAX_SPAN_DAYS: i64 = 90;
 /// Paging deeper than this is refused: narrow the dates instead.
-const MAX_OFFSET: u64 = 100_000;
+const MAX_OFFSET: u64 = PageRequest::MAX_SKIP as u64;
+/// The events whose words can be a request's `status_notes`.
+const NOTE_KINDS: [&str; 11] = [
+    "answered",
+    "info_requested",
+    "info_provided",
+    "reporter_replied",
+    "closed_outside",
+    "appealed",
+    "returned_not_authority",
+    "handed_back",
+    "disposed",
+    "archived",
+    "restored",
+];
 /// The longest description Open311 allows.
 const MAX_DESCRIPTION: usize = 4000;
 
@@ -37,7 +55,8 @@ pub async fn one(state: &AppState, actor: &Actor, id: &str) -> Reply {
     let view = find(state, actor, id)
         .await?
         .ok_or_else(|| Open311Error::not_found(format!("service_request_id {id} not found")))?;
-    Ok(Doc::list("service_requests", "request", vec![request(&view, &reference)]))
+    let notes = status_notes(view.events.iter());
+    Ok(Doc::list("service_requests", "request", vec![request(&view.report, notes, &reference)]))
 }
 
 /// A report by tracking number, if the caller may see it here; a confidential one never.
@@ -52,77 +71,69 @@ async fn find(state: &AppState, actor: &Actor, id: &str) -> Result<Option<Report
 
 /// `GET requests`: by `service_request_id` (a list that overrides everything else), or by
 /// service, status, submission and last-change periods, newest first, a page at a time.
+/// Either way the page is read in a fixed number of queries: its reports, then their
+/// published events for the notes.
 pub async fn list(state: &AppState, actor: &Actor, params: &Params) -> Reply {
     let reference = state.app.reference();
     let ids = params.list("service_request_id");
-    let mut views = Vec::new();
-    if !ids.is_empty() {
+    let reports = if !ids.is_empty() {
         if ids.len() > MAX_ROWS as usize {
             return Err(Open311Error::bad_request(format!("at most {MAX_ROWS} service_request_id values at once")));
         }
-        for id in ids {
-            if let Some(view) = find(state, actor, id).await?
-                && !views.iter().any(|v: &ReportView| v.report.id == view.report.id)
-            {
-                views.push(view);
+        let mut trackings: Vec<TrackingNumber> = Vec::new();
+        for t in ids.iter().filter_map(|id| TrackingNumber::parse(id).ok()) {
+            if !trackings.contains(&t) {
+                trackings.push(t);
             }
         }
+        state.app.find_many_as_filer(actor, &trackings).await?
     } else {
         let filter = filter(state, &reference, params)?;
         let page = u64::from(params.positive("page")?.unwrap_or(1));
-        let size = params.positive("page_size")?.unwrap_or(MAX_ROWS).min(MAX_ROWS);
+        let size = params.positive("page_size")?.unwrap_or(DEFAULT_ROWS).min(MAX_ROWS);
         let skip = (page - 1) * u64::from(size);
         if skip > MAX_OFFSET {
             return Err(Open311Error::bad_request(format!(
                 "page is too deep (more than {MAX_OFFSET} requests before it); narrow start_date and end_date instead"
             )));
         }
-        for id in page_ids(state, actor, &filter, skip, size).await? {
-            match state.app.view_report(actor, id).await {
-                Ok(view) if !view.report.privacy.confidential => views.push(view),
-                // Changed since it was listed.
-                Ok(_) | Err(AppError::NotFound(_)) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
+        let skip = u32::try_from(skip).unwrap_or(PageRequest::MAX_SKIP);
+        // A numbered page is read whole: the store passes over `skip` rows in the query.
+        let found = state.app.list_reports(actor, filter, &PageRequest::numbered(size, skip)).await?;
+        let listed: Vec<ReportId> = found.items.iter().filter(|r| !r.privacy.confidential).map(|r| r.id).collect();
+        state.app.reports_as_seen(actor, &listed).await?
+    };
+    // Never a confidential report, however it was asked for.
+    let reports: Vec<Report> = reports.into_iter().filter(|r| !r.privacy.confidential).collect();
+    let ids: Vec<ReportId> = reports.iter().map(|r| r.id).collect();
+    let events = state.app.published_events(&ids, &NOTE_KINDS).await?;
+    let mut by_report: HashMap<ReportId, Vec<&Event>> = HashMap::new();
+    for e in &events {
+        by_report.entry(e.report).or_default().push(e);
     }
-    Ok(Doc::list("service_requests", "request", views.iter().map(|v| request(v, &reference)).collect()))
+    let rows = reports
+        .iter()
+        .map(|r| {
+            let notes = by_report.get(&r.id).and_then(|events| status_notes(events.iter().copied()));
+            request(r, notes, &reference)
+        })
+        .collect();
+    Ok(Doc::list("service_requests", "request", rows))
 }
 
-/// The ids of one page, walking the store's pages; confidential reports are skipped
-/// before counting, so pages stay full and stable.
-async fn page_ids(
-    state: &AppState,
-    actor: &Actor,
-    filter: &ReportFilter,
-    skip: u64,
-    size: u32,
-) -> Result<Vec<ReportId>, Open311Error> {
-    let mut out = Vec::new();
-    let mut skipped = 0;
-    let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
-    loop {
-        let rows = state.app.list_reports(actor, filter.clone(), &page).await?;
-        for row in rows.items.iter().filter(|r| !r.privacy.confidential) {
-            if skipped < skip {
-                skipped += 1;
-            } else {
-                out.push(row.id);
-                if out.len() >= size as usize {
-                    return Ok(out);
-                }
-            }
-        }
-        match rows.next {
-            Some(next) => page.after = Some(next),
-            None => return Ok(out),
-        }
-    }
+/// A request's `status_notes`: the words of its latest published event that has some
+/// (a rating's comment is the reporter's, not the agency's).
+fn status_notes<'a>(events: impl DoubleEndedIterator<Item = &'a Event>) -> Option<&'a str> {
+    events
+        .rev()
+        .filter(|e| e.visibility == Visibility::Public && !matches!(e.kind, EventKind::Rated { .. }))
+        .find_map(|e| event_text(&e.kind))
 }
 
 fn filter(state: &AppState, reference: &Reference, params: &Params) -> Result<ReportFilter, Open311Error> {
-    // The scope is the caller's, set by the use case.
+    // The scope is the caller's, set by the use case; whoever it is, no confidential report.
     let mut filter = ReportFilter::new(Scope::Public);
+    filter.exclude_confidential = true;
     for code in params.list("service_code") {
         let category = reference
             .categories
@@ -172,18 +183,11 @@ pub fn zone_of(report: &Report, orgs: &OrgTree) -> Zone {
     orgs.zone_of(report.instansi.unwrap_or(report.screening_desk))
 }
 
-/// One service request. Nothing of the reporter is written, whatever the view holds.
-fn request(view: &ReportView, reference: &Reference) -> Node {
-    let r = &view.report;
+/// One service request. Nothing of the reporter is written, whatever the report holds.
+fn request(r: &Report, notes: Option<&str>, reference: &Reference) -> Node {
     let orgs = &reference.orgs;
     let zone = zone_of(r, orgs);
     let category = r.category.and_then(|c| reference.categories.get(c));
-    let notes = view
-        .events
-        .iter()
-        .rev()
-        .filter(|e| e.visibility == Visibility::Public && !matches!(e.kind, EventKind::Rated { .. }))
-        .find_map(|e| event_text(&e.kind));
     let updated = match (r.status, r.closed_at) {
         (Status::Closed, Some(at)) => at,
         _ => r.updated_at,

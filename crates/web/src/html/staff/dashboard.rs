@@ -216,7 +216,7 @@ async fn overdue_rows(state: &AppState, staff: &Staff, org: Option<OrgId>) -> Re
         Some(o) => filter.instansi = Some(o.id),
         None => {}
     }
-    let page = PageRequest { limit: OVERDUE_ROWS, after: None };
+    let page = PageRequest::first(OVERDUE_ROWS);
     let found = app.list_reports(&staff.actor(), filter, &page).await?;
     let now = app.now();
     Ok(found.items.iter().map(|s| row(staff, &reference, s, now)).collect())

@@ -144,12 +144,12 @@ pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<Q
     for s in tabs_of_role {
         let mut counted = filter.clone();
         counted.statuses = vec![*s];
-        let n = app.count_reports(&actor, counted).await?;
+        let n = app.count_reports(&actor, counted, aduan_store::SHOWN_COUNT_LIMIT).await?;
         let filters = p.filters();
         tabs.push(Tab {
             href: format!("/staf/antrian?status={}{}{filters}", s.as_str(), if filters.is_empty() { "" } else { "&" }),
             label: status_label(lang, *s, None),
-            count: format::count(lang, n),
+            count: format::counted(lang, n),
             current: *s == status,
         });
     }

@@ -1,0 +1,60 @@
+-- Reads with bounded work (the store's `plan` module): every list is read from an index
+-- already in its order, and a search intersects its words with the filter's facets in the
+-- text index.
+
+-- Whose lists hold each report (OrgTree::reach: what held it and everything above, the
+-- national root left out), with the keys those lists are read by. A coordinator's queue
+-- tab is one run of this table's index, instead of the reports of the instansi's thirty
+-- units gathered through `report_orgs` and sorted on every request.
+CREATE TABLE report_reach (
+    org_id       bigint      NOT NULL REFERENCES organisations (id),
+    status       text        NOT NULL,
+    submitted_at timestamptz NOT NULL,
+    report_id    bigint      NOT NULL REFERENCES reports (id),
+    queue_due_at timestamptz NOT NULL,
+    PRIMARY KEY (org_id, status, submitted_at, report_id)
+);
+CREATE UNIQUE INDEX report_reach_report ON report_reach (report_id, org_id);
+CREATE INDEX report_reach_queue ON report_reach (org_id, status, queue_due_at, report_id);
+
+INSERT INTO report_reach (org_id, status, submitted_at, report_id, queue_due_at)
+WITH RECURSIVE up (report_id, org_id) AS (
+    SELECT report_id, org_id FROM report_orgs
+    UNION
+    SELECT up.report_id, o.parent_id FROM up JOIN organisations o ON o.id = up.org_id
+    WHERE o.parent_id IS NOT NULL
+)
+SELECT up.org_id, r.status, r.submitted_at, up.report_id, r.queue_due_at
+FROM up
+JOIN reports r ON r.id = up.report_id
+JOIN organisations o ON o.id = up.org_id
+WHERE NOT (o.kind = 'national' AND o.parent_id IS NULL);
+
+-- Lists read in submission order by category, instansi and reporter, and the map's
+-- located reports, with the id that breaks ties in the index itself.
+DROP INDEX reports_category;
+CREATE INDEX reports_category ON reports (category_id, submitted_at, id);
+DROP INDEX reports_instansi;
+CREATE INDEX reports_instansi ON reports (instansi_id, submitted_at, id);
+DROP INDEX reports_reporter;
+CREATE INDEX reports_reporter ON reports (reporter_person_id, submitted_at, id) WHERE reporter_person_id IS NOT NULL;
+CREATE INDEX reports_located ON reports (submitted_at, id) WHERE lat IS NOT NULL AND lon IS NOT NULL;
+-- A public search of a common word walks public reports newest filed first; unverified
+-- ones (a flood of them included) are not in the way.
+CREATE INDEX reports_public ON reports (id)
+    WHERE NOT confidential AND status IN ('forwarded', 'in_progress', 'responded', 'closed');
+
+-- The search vector also holds facet tokens (`_p`, `_s_closed`, `_o_12`, …; the store's
+-- `search` module), so it is written by the store with each report instead of being
+-- generated from the row. The program rewrites every report's vector after this
+-- migration, noting here how far it got.
+ALTER TABLE reports ALTER COLUMN search DROP EXPRESSION;
+-- Enough statistics on the vector's elements for the store to tell a rare word from a
+-- common one (`pg_stats.most_common_elems`).
+ALTER TABLE reports ALTER COLUMN search SET STATISTICS 1000;
+CREATE TABLE store_tasks (
+    name     text   PRIMARY KEY,
+    -- The last report id done.
+    progress bigint NOT NULL DEFAULT 0
+);
+INSERT INTO store_tasks (name) SELECT 'search_index' WHERE EXISTS (SELECT 1 FROM reports);

@@ -1,0 +1,130 @@
+//! What a report's search entry holds besides its words: tokens for the facets lists are
+//! filtered by (public or not, status, category, region, instansi, channel, and every
+//! organisation whose lists hold it). A search intersects its words with the filter's
+//! tokens inside the text index, so a common word within one regency's queue, or a public
+//! search after a flood of unverified reports containing the same words, reads only the
+//! entries that can match. Both backends index and query the same tokens.
+//!
+//! Every token starts with `_`, which no searched word can contain (words are runs of
+//! letters and digits on both backends), so nothing a person types can name a facet.
+
+use crate::query::{ReportFilter, Scope};
+use aduan_domain::ids::OrgId;
+use aduan_domain::region::{RegionCode, RegionLevel};
+use aduan_domain::report::Report;
+use aduan_domain::status::Status;
+use frostem::{Algorithm, Stemmer};
+
+/// The searchable words of a text, lower-cased and stemmed with the Snowball Indonesian
+/// algorithm: a word is a run of letters and digits, so "Jalannya rusak!" gives
+/// `jalan`, `rusak`.
+pub fn stems(text: &str) -> Vec<String> {
+    let stemmer = Stemmer::new(Algorithm::Indonesian);
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| stemmer.stem(&w.to_lowercase()).into_owned())
+        .collect()
+}
+
+/// The public may see it: verified and not confidential (DOMAIN.md §9).
+pub const PUBLIC: &str = "_p";
+
+fn status(s: Status) -> String {
+    format!("_s_{}", s.as_str())
+}
+
+fn org(o: OrgId) -> String {
+    format!("_o_{}", o.0)
+}
+
+/// A province, kabupaten/kota or kecamatan: its code without dots.
+fn region(code: &RegionCode) -> String {
+    format!("_w_{}", code.as_str().replace('.', ""))
+}
+
+/// The facet tokens of a report whose lists are `reach` ([`aduan_domain::org::OrgTree::reach`]).
+pub fn report_tokens(r: &Report, reach: &[OrgId]) -> Vec<String> {
+    let mut out = Vec::with_capacity(8 + reach.len());
+    if r.is_public() {
+        out.push(PUBLIC.to_string());
+    }
+    out.push(status(r.status));
+    if let Some(c) = r.category {
+        out.push(format!("_c_{}", c.0));
+    }
+    if let Some(code) = &r.location.region {
+        for level in [RegionLevel::Province, RegionLevel::Regency, RegionLevel::District] {
+            if code.level() >= level {
+                out.push(region(&code.at_level(level)));
+            }
+        }
+    }
+    if let Some(i) = r.instansi {
+        out.push(format!("_i_{}", i.0));
+    }
+    out.push(format!("_k_{}", r.channel.as_str()));
+    out.extend(reach.iter().map(|o| org(*o)));
+    out
+}
+
+/// The tokens a filter requires: every group must match, each by any of its tokens. Every
+/// report the filter matches holds them, so they narrow a search without losing anything;
+/// the filter itself is still applied to each report read.
+pub fn filter_tokens(f: &ReportFilter) -> Vec<Vec<String>> {
+    let mut groups = Vec::new();
+    match &f.scope {
+        Scope::Public => groups.push(vec![PUBLIC.to_string()]),
+        Scope::Within(o) => groups.push(vec![org(*o)]),
+        Scope::All | Scope::Reporter(_) => {}
+    }
+    let shown = f.shown_statuses();
+    let implied_by_scope =
+        matches!(f.scope, Scope::Public) && shown.iter().all(|s| s.is_verified()) && shown.len() == 4;
+    if shown.len() < Status::ALL.len() && !implied_by_scope {
+        groups.push(shown.into_iter().map(status).collect());
+    }
+    if !f.categories.is_empty() {
+        groups.push(f.categories.iter().map(|c| format!("_c_{}", c.0)).collect());
+    }
+    if let Some(code) = &f.region {
+        let level = code.level().min(RegionLevel::District);
+        groups.push(vec![region(&code.at_level(level))]);
+    }
+    if let Some(i) = f.instansi {
+        groups.push(vec![format!("_i_{}", i.0)]);
+    }
+    if let Some(c) = f.channel {
+        groups.push(vec![format!("_k_{}", c.as_str())]);
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aduan_domain::ids::CategoryId;
+    use aduan_domain::report::Channel;
+
+    #[test]
+    fn a_filter_asks_for_tokens_its_reports_hold() {
+        let mut f = ReportFilter::new(Scope::Within(OrgId(10)));
+        f.statuses = vec![Status::Forwarded, Status::InProgress];
+        f.categories = vec![CategoryId(3), CategoryId(4)];
+        f.region = RegionCode::parse("64.08.01.2001").ok();
+        f.channel = Some(Channel::Web);
+        assert_eq!(
+            filter_tokens(&f),
+            vec![
+                vec!["_o_10".to_string()],
+                vec!["_s_forwarded".into(), "_s_in_progress".into()],
+                vec!["_c_3".into(), "_c_4".into()],
+                vec!["_w_640801".into()],
+                vec!["_k_web".into()],
+            ]
+        );
+        // The public scope implies the verified statuses: no status group for them.
+        let public = ReportFilter::new(Scope::Public);
+        assert_eq!(filter_tokens(&public), vec![vec![PUBLIC.to_string()]]);
+        assert!(filter_tokens(&ReportFilter::new(Scope::All)).is_empty());
+    }
+}

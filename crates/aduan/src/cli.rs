@@ -124,6 +124,10 @@ pub struct ServeArgs {
     /// Sign-in attempts per client address per minute (0: unlimited).
     #[arg(long, env = "ADUAN_RATE_SIGN_IN_PER_MINUTE", value_name = "N")]
     pub rate_sign_in_per_minute: Option<u32>,
+    /// Lists, searches and open-data pages asked for without signing in, per client address
+    /// per minute (0: unlimited).
+    #[arg(long, env = "ADUAN_RATE_READ_PER_MINUTE", value_name = "N")]
+    pub rate_read_per_minute: Option<u32>,
     /// Take the client address from X-Forwarded-For (only behind a proxy that sets it).
     #[arg(long, env = "ADUAN_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,

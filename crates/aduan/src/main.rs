@@ -11,6 +11,9 @@ mod store;
 use clap::Parser;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     // TLS for webhooks and the SMS gateway (rustls with ring), before any HTTP client.
     aduan_notify::transport::install_crypto_provider();

@@ -21,6 +21,7 @@ struct FileConfig {
     deadlines: Option<Limits>,
     rate_file_per_minute: Option<u32>,
     rate_sign_in_per_minute: Option<u32>,
+    rate_read_per_minute: Option<u32>,
     trust_forwarded_for: Option<bool>,
     /// Open311's jurisdiction_id of this deployment.
     jurisdiction_id: Option<String>,
@@ -95,6 +96,10 @@ impl Settings {
                 .and_then(|a| a.rate_sign_in_per_minute)
                 .or(file.rate_sign_in_per_minute)
                 .unwrap_or(defaults.sign_in_per_minute),
+            read_per_minute: serve
+                .and_then(|a| a.rate_read_per_minute)
+                .or(file.rate_read_per_minute)
+                .unwrap_or(defaults.read_per_minute),
             trust_forwarded_for: serve.is_some_and(|a| a.trust_forwarded_for)
                 || file.trust_forwarded_for.unwrap_or(false),
             jurisdiction_id: std::env::var("ADUAN_JURISDICTION_ID")

@@ -28,3 +28,9 @@ pub async fn seed_deployment(app: &App) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// Installs the TLS crypto provider reqwest needs when the workspace is built together
+/// (see the bench's Cargo.toml); harmless when it does not.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

@@ -98,6 +98,7 @@ const STAFF_PASSWORD: &str = "bench-password-2026";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    common::install_crypto_provider();
     let args = Args::parse();
     println!("# Aduan read benchmark");
     println!(
@@ -426,20 +427,22 @@ fn cookie_header(cookies: &HashMap<String, String>) -> String {
     cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
 }
 
-/// Reports in each staff member's queue, for their report pages.
+/// Reports each staff member may open: their queue's, or when it is empty, their lists'.
 async fn staff_tracking(client: &reqwest::Client, base: &str, m: &Material) -> anyhow::Result<Vec<Vec<String>>> {
     let mut out = Vec::new();
     for s in &m.sessions {
-        let page: Value =
-            client.get(format!("{base}/api/v1/queue?limit=200")).bearer_auth(&s.token).send().await?.json().await?;
-        let mut found: Vec<String> = page["items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|i| i["tracking"].as_str().map(String::from))
-            .collect();
-        if found.is_empty() {
-            found = m.tracking.iter().take(50).cloned().collect();
+        let mut found = Vec::new();
+        for path in ["/api/v1/queue?limit=200", "/api/v1/reports?limit=200"] {
+            let page: Value = client.get(format!("{base}{path}")).bearer_auth(&s.token).send().await?.json().await?;
+            found = page["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i["tracking"].as_str().map(String::from))
+                .collect();
+            if !found.is_empty() {
+                break;
+            }
         }
         out.push(found);
     }
@@ -768,7 +771,9 @@ impl Route {
                 Case { path: format!("/staf/antrian?{}", q.join("&")), who: Who::Cookie(staff), pages: 1 }
             }
             Route::StaffReport => {
-                let t = m.staff_tracking.get(staff).and_then(|l| l.choose(rng)).cloned().unwrap_or(tracking);
+                let Some(t) = m.staff_tracking.get(staff).and_then(|l| l.choose(rng)).cloned() else {
+                    return Case::public(format!("/laporan/{tracking}"));
+                };
                 Case { path: format!("/staf/laporan/{t}"), who: Who::Cookie(staff), pages: 1 }
             }
             Route::ApiList => Case::public(format!("/api/v1/reports?limit=50&{}", filters(rng, m, false).join("&"))),
@@ -915,8 +920,12 @@ async fn run(
                 let index = rng.random_range(0..routes.len());
                 let case = routes[index].case(&mut rng, &m);
                 let t = Instant::now();
-                let ok = send(&client, &base, &m, &case).await;
-                tally.add(index, &case.path, t.elapsed(), ok);
+                let outcome = send(&client, &base, &m, &case).await;
+                let label = match &outcome {
+                    Ok(()) => case.path.clone(),
+                    Err(e) => format!("{} → {e}", case.path),
+                };
+                tally.add(index, &label, t.elapsed(), outcome.is_ok());
             }
             tally
         }));
@@ -932,8 +941,9 @@ async fn run(
     all
 }
 
-/// Sends a case (following `next_cursor` for its extra pages); true when every answer was 200.
-async fn send(client: &reqwest::Client, base: &str, m: &Material, case: &Case) -> bool {
+/// Sends a case (following `next_cursor` for its extra pages); the first answer that was
+/// not 200, if any.
+async fn send(client: &reqwest::Client, base: &str, m: &Material, case: &Case) -> Result<(), String> {
     let mut path = case.path.clone();
     for page in 0..case.pages {
         let mut request = client.get(format!("{base}{path}"));
@@ -942,19 +952,19 @@ async fn send(client: &reqwest::Client, base: &str, m: &Material, case: &Case) -
             Who::Cookie(i) => request = request.header("Cookie", m.sessions.get(i).map_or("", |s| &s.cookie)),
             Who::Bearer(i) => request = request.bearer_auth(m.sessions.get(i).map_or("", |s| &s.token)),
         }
-        let Ok(answer) = request.send().await else { return false };
+        let answer = request.send().await.map_err(|e| e.to_string())?;
         if answer.status() != reqwest::StatusCode::OK {
-            return false;
+            return Err(answer.status().to_string());
         }
-        let Ok(body) = answer.bytes().await else { return false };
+        let body = answer.bytes().await.map_err(|e| e.to_string())?;
         if page + 1 < case.pages {
             let next =
                 serde_json::from_slice::<Value>(&body).ok().and_then(|v| v["next_cursor"].as_str().map(String::from));
             match next {
                 Some(cursor) => path = format!("{}&cursor={cursor}", case.path),
-                None => return true,
+                None => return Ok(()),
             }
         }
     }
-    true
+    Ok(())
 }

@@ -44,6 +44,8 @@ pub struct SchedulerOptions {
     pub holder: String,
     /// Time between reminder passes (deadlines due soon, reports closing soon, digests).
     pub reminder_interval: Duration,
+    /// Time between the store's housekeeping passes ([`aduan_store::Store::maintain`]).
+    pub maintenance_interval: Duration,
 }
 
 impl Default for SchedulerOptions {
@@ -54,6 +56,7 @@ impl Default for SchedulerOptions {
             use_lease: true,
             holder: format!("{}:{}", hostname(), std::process::id()),
             reminder_interval: Duration::from_secs(600),
+            maintenance_interval: Duration::from_secs(3600),
         }
     }
 }
@@ -63,6 +66,25 @@ fn hostname() -> String {
 }
 
 const LEASE: &str = "clocks";
+
+/// True when `last` is at least `every` ago (or never), and records `now` if so. A clock
+/// moved backwards (tests do) counts as due.
+fn due(
+    last: &std::sync::Mutex<Option<aduan_domain::time::Timestamp>>,
+    now: aduan_domain::time::Timestamp,
+    every: Duration,
+) -> bool {
+    let every = chrono::Duration::from_std(every).unwrap_or(chrono::Duration::minutes(10));
+    let mut last = match last.lock() {
+        Ok(last) => last,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if last.is_some_and(|at| now >= at && now - at < every) {
+        return false;
+    }
+    *last = Some(now);
+    true
+}
 /// Most actions applied to one report in one tick (each clock can act at most once, so a
 /// report never needs more than a handful).
 const MAX_ACTIONS_PER_REPORT: usize = 8;
@@ -73,11 +95,18 @@ pub struct Scheduler {
     /// When this process last made a reminder pass (each reminder goes once whoever
     /// writes it, so another process doing the same is harmless).
     last_reminders: std::sync::Mutex<Option<aduan_domain::time::Timestamp>>,
+    /// When this process last asked the store for housekeeping.
+    last_maintenance: std::sync::Mutex<Option<aduan_domain::time::Timestamp>>,
 }
 
 impl Scheduler {
     pub fn new(app: Arc<App>, options: SchedulerOptions) -> Self {
-        Scheduler { app, options, last_reminders: std::sync::Mutex::new(None) }
+        Scheduler {
+            app,
+            options,
+            last_reminders: std::sync::Mutex::new(None),
+            last_maintenance: std::sync::Mutex::new(None),
+        }
     }
 
     /// One pass over everything due at the application's current time.
@@ -125,6 +154,9 @@ impl Scheduler {
             }
             report.reminders = Some(written);
         }
+        if due(&self.last_maintenance, now, self.options.maintenance_interval) {
+            store.maintain().await?;
+        }
         if report.acted > 0 || report.lost_races > 0 {
             tracing::info!(
                 acted = report.acted,
@@ -139,17 +171,7 @@ impl Scheduler {
     /// True when the last reminder pass is at least the reminder interval ago (and
     /// records this one).
     fn reminders_due(&self, now: aduan_domain::time::Timestamp) -> bool {
-        let every = chrono::Duration::from_std(self.options.reminder_interval).unwrap_or(chrono::Duration::minutes(10));
-        let mut last = match self.last_reminders.lock() {
-            Ok(last) => last,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        // A clock moved backwards (tests do) counts as due.
-        if last.is_some_and(|at| now >= at && now - at < every) {
-            return false;
-        }
-        *last = Some(now);
-        true
+        due(&self.last_reminders, now, self.options.reminder_interval)
     }
 
     /// Ticks every interval until `shutdown` turns true. Errors are logged, not fatal: a

@@ -58,10 +58,12 @@ impl Region {
     }
 }
 
+/// Every region in one vector sorted by code: a code's whole subtree follows it
+/// ("64.08" < "64.08.01" < "64.08.01.2001" < "64.08.02"), so a lookup is a binary search
+/// and a region's children lie in the run after it. A third of the memory of maps keyed
+/// by code (about 13 MB for the 91,599 regions).
 pub struct RegionDirectory {
-    by_code: HashMap<String, Region>,
-    children: HashMap<String, Vec<String>>,
-    provinces: Vec<String>,
+    regions: Vec<Region>,
 }
 
 #[derive(Deserialize)]
@@ -83,7 +85,7 @@ pub struct RegionDataError(pub String);
 
 impl RegionDirectory {
     fn parse() -> Result<Self, RegionDataError> {
-        let mut dir = RegionDirectory { by_code: HashMap::new(), children: HashMap::new(), provinces: Vec::new() };
+        let mut regions = Vec::new();
         let mut zones: HashMap<String, Zone> = HashMap::new();
         for (file, text) in
             [("provinces", PROVINCES), ("regencies", REGENCIES), ("districts", DISTRICTS), ("villages", VILLAGES)]
@@ -115,55 +117,65 @@ impl RegionDirectory {
                     (Some(lat), Some(lon)) => GeoPoint::parse(lat, lon).ok(),
                     _ => None,
                 };
-                match code.parent() {
-                    Some(parent) => {
-                        if !dir.by_code.contains_key(parent.as_str()) {
-                            return Err(RegionDataError(format!("{file}: {code} has no parent {parent}")));
-                        }
-                        dir.children.entry(parent.as_str().to_string()).or_default().push(code.as_str().to_string());
-                    }
-                    None => dir.provinces.push(code.as_str().to_string()),
-                }
                 let capital = row.capital.filter(|c| !c.is_empty());
-                let region = Region { code: code.clone(), kind, name: row.name, capital, point, zone };
-                if dir.by_code.insert(code.as_str().to_string(), region).is_some() {
-                    return Err(RegionDataError(format!("{file}: {code} appears twice")));
-                }
+                regions.push(Region { code, kind, name: row.name, capital, point, zone });
+            }
+        }
+        regions.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+        regions.shrink_to_fit();
+        let dir = RegionDirectory { regions };
+        for pair in dir.regions.windows(2) {
+            if pair[0].code == pair[1].code {
+                return Err(RegionDataError(format!("{} appears twice", pair[0].code)));
+            }
+        }
+        for r in &dir.regions {
+            if let Some(parent) = r.code.parent()
+                && !dir.contains(&parent)
+            {
+                return Err(RegionDataError(format!("{} has no parent {parent}", r.code)));
             }
         }
         Ok(dir)
     }
 
     pub fn get(&self, code: &RegionCode) -> Option<&Region> {
-        self.by_code.get(code.as_str())
+        self.lookup(code.as_str())
     }
 
     pub fn lookup(&self, code: &str) -> Option<&Region> {
-        self.by_code.get(code.trim())
+        let code = code.trim();
+        self.regions.binary_search_by(|r| r.code.as_str().cmp(code)).ok().map(|i| &self.regions[i])
     }
 
     pub fn contains(&self, code: &RegionCode) -> bool {
-        self.by_code.contains_key(code.as_str())
+        self.get(code).is_some()
     }
 
     pub fn provinces(&self) -> impl Iterator<Item = &Region> {
-        self.provinces.iter().filter_map(|c| self.by_code.get(c))
+        self.regions.iter().filter(|r| r.level() == RegionLevel::Province)
     }
 
     pub fn children(&self, code: &RegionCode) -> impl Iterator<Item = &Region> {
-        self.children.get(code.as_str()).into_iter().flatten().filter_map(|c| self.by_code.get(c))
+        let prefix = format!("{}.", code.as_str());
+        let start = self.regions.partition_point(|r| r.code.as_str() < prefix.as_str());
+        let depth = code.as_str().matches('.').count() + 1;
+        self.regions[start..]
+            .iter()
+            .take_while(move |r| r.code.as_str().starts_with(&prefix))
+            .filter(move |r| r.code.as_str().matches('.').count() == depth)
     }
 
     pub fn count(&self, level: RegionLevel) -> usize {
-        self.by_code.values().filter(|r| r.level() == level).count()
+        self.regions.iter().filter(|r| r.level() == level).count()
     }
 
     pub fn len(&self) -> usize {
-        self.by_code.len()
+        self.regions.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_code.is_empty()
+        self.regions.is_empty()
     }
 
     pub fn zone_of(&self, code: &RegionCode) -> Option<Zone> {
@@ -185,7 +197,7 @@ pub fn regions() -> &'static RegionDirectory {
             // Keep serving without region names rather than crash; the tests make sure
             // this never happens with the shipped files.
             eprintln!("region data is broken: {}", e.0);
-            RegionDirectory { by_code: HashMap::new(), children: HashMap::new(), provinces: Vec::new() }
+            RegionDirectory { regions: Vec::new() }
         })
     })
 }
@@ -216,6 +228,19 @@ mod tests {
     }
 
     #[test]
+    fn children_are_the_next_level_only() {
+        let dir = regions();
+        let kutim = RegionCode::parse("64.08").expect("code");
+        let districts: Vec<&Region> = dir.children(&kutim).collect();
+        assert!(districts.iter().all(|d| d.level() == RegionLevel::District && d.code.parent() == Some(kutim.clone())));
+        let villages: usize = districts.iter().map(|d| dir.children(&d.code).count()).sum();
+        assert!(villages > districts.len());
+        assert_eq!(dir.provinces().count(), 38);
+        assert!(dir.children(&RegionCode::parse("64.08.01.2001").expect("code")).next().is_none());
+        assert!(dir.lookup(" 64.08 ").is_some() && dir.lookup("64.99").is_none());
+    }
+
+    #[test]
     fn time_zones_follow_the_provinces() {
         let dir = regions();
         let zone = |c: &str| dir.lookup(c).map(|r| r.zone);
@@ -233,7 +258,7 @@ mod tests {
         let dir = regions();
         assert_eq!(dir.lookup("63").and_then(|r| r.capital.as_deref()), Some("Banjarbaru"));
         assert_eq!(dir.lookup("95").and_then(|r| r.capital.as_deref()), Some("Wamena"));
-        assert!(dir.by_code.values().all(|r| r.name != "Nabira" && r.capital.as_deref() != Some("Nabira")));
+        assert!(dir.regions.iter().all(|r| r.name != "Nabira" && r.capital.as_deref() != Some("Nabira")));
         assert_eq!(dir.lookup("94").and_then(|r| r.capital.as_deref()), Some("Nabire"));
     }
 }

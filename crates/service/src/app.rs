@@ -65,6 +65,11 @@ pub struct App {
     defaults: Limits,
     options: AppOptions,
     reference: RwLock<Arc<Reference>>,
+    /// Report changes made in this process, for what [`crate::recent::Recent`] keeps.
+    pub(crate) changes: crate::recent::Changes,
+    /// Public statistics (the nation or an instansi, and a period), reused for a minute
+    /// while no report changes.
+    pub(crate) statistics: crate::recent::Recent<(Option<aduan_domain::ids::OrgId>, String), crate::Dashboard>,
 }
 
 impl App {
@@ -80,7 +85,15 @@ impl App {
         defaults: Limits,
         options: AppOptions,
     ) -> AppResult<App> {
-        let app = App { store, clock, defaults, options, reference: RwLock::new(Arc::new(Reference::default())) };
+        let app = App {
+            store,
+            clock,
+            defaults,
+            options,
+            reference: RwLock::new(Arc::new(Reference::default())),
+            changes: crate::recent::Changes::default(),
+            statistics: crate::recent::Recent::new(std::time::Duration::from_secs(60), 256),
+        };
         app.reload_reference().await?;
         Ok(app)
     }

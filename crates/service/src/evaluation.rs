@@ -158,6 +158,11 @@ impl App {
     /// Public statistics: the nation or one instansi, aggregates only (no unit breakdown,
     /// no lists). Confidential reports are in the counts and nowhere else.
     pub async fn public_statistics(&self, org: Option<OrgId>, from: Period, to: Period) -> AppResult<Dashboard> {
+        let key = (org, format!("{from}/{to}"));
+        let generation = self.changes.now();
+        if let Some(kept) = self.statistics.get(&key, generation) {
+            return Ok(Dashboard::clone(&kept));
+        }
         let subject = match org {
             None => Subject::Nation,
             Some(o) => {
@@ -168,7 +173,9 @@ impl App {
                 Subject::Org(o)
             }
         };
-        self.figures_of(subject, from, to, false).await
+        let dashboard = self.figures_of(subject, from, to, false).await?;
+        self.statistics.put(key, generation, std::sync::Arc::new(dashboard.clone()));
+        Ok(dashboard)
     }
 
     /// The nation's figures for a period from its total cells alone (a row a month): the

@@ -99,6 +99,7 @@ impl App {
             };
             match created {
                 Ok(report) => {
+                    self.changes.note();
                     tracing::info!(report = %report.id, tracking = %report.tracking, channel = report.channel.as_str(), "report filed");
                     warn_if_assumed(&report);
                     let events = events.into_iter().zip(1..).map(|(e, seq)| e.stored(report.id, seq)).collect();
@@ -137,6 +138,7 @@ impl App {
         let notices = notices_for(&transition.report, &transition.events, &reference.orgs);
         transition.messages = self.messages_for(&transition.report, notices, None).await?;
         let stored = self.store().apply(&transition).await?;
+        self.changes.note();
         tracing::info!(report = %id, action = action.as_str(), status = stored.status.as_str(), "report changed");
         warn_if_assumed(&stored);
         Ok(stored)

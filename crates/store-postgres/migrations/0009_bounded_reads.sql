@@ -39,6 +39,9 @@ CREATE INDEX reports_instansi ON reports (instansi_id, submitted_at, id);
 DROP INDEX reports_reporter;
 CREATE INDEX reports_reporter ON reports (reporter_person_id, submitted_at, id) WHERE reporter_person_id IS NOT NULL;
 CREATE INDEX reports_located ON reports (submitted_at, id) WHERE lat IS NOT NULL AND lon IS NOT NULL;
+-- Public lists: a status's reports that are not confidential, newest first; a count or a
+-- numbered page reads the index alone.
+CREATE INDEX reports_public_status ON reports (status, submitted_at, id) WHERE NOT confidential;
 -- A public search of a common word walks public reports newest filed first; unverified
 -- ones (a flood of them included) are not in the way.
 CREATE INDEX reports_public ON reports (id)

@@ -373,10 +373,7 @@ impl Store for PgStore {
 
     async fn report_by_tracking(&self, tracking: &TrackingNumber) -> StoreResult<Option<Report>> {
         let mut conn = self.pool.acquire().await?;
-        match reports::id_by_tracking(&mut conn, tracking).await? {
-            Some(id) => reports::load(&mut conn, id).await,
-            None => Ok(None),
-        }
+        reports::load_by_tracking(&mut conn, tracking).await
     }
 
     async fn apply(&self, t: &Transition) -> StoreResult<Report> {

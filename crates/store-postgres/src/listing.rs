@@ -14,7 +14,7 @@ use aduan_domain::status::Status;
 use aduan_domain::time::{Timestamp, Zone};
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::codec::{checked, parse};
-use aduan_store::plan::{Branch, PLAN_CAP, Path, PathCounter, SCAN_LIMIT, choose, paths};
+use aduan_store::plan::{Branch, PLAN_CAP, Path, PathCounter, SCAN_LIMIT, choose, implied, paths};
 use aduan_store::search::{filter_tokens, stems};
 use aduan_store::{Count, Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
 use async_trait::async_trait;
@@ -158,6 +158,18 @@ fn push_branch(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, b: &Branch, aft
 /// The union of a path's branches, `SELECT k, id`, in the list's order, at most `limit`:
 /// PostgreSQL merges the branches' indexes in order and stops at the page's last row.
 fn push_path(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, path: &Path, after: Option<Cursor>, limit: Option<i64>) {
+    push_path_from(q, f, path, after, limit, 0);
+}
+
+/// [`push_path`], passing over the first `offset` entries.
+fn push_path_from(
+    q: &mut QueryBuilder<Postgres>,
+    f: &ReportFilter,
+    path: &Path,
+    after: Option<Cursor>,
+    limit: Option<i64>,
+    offset: i64,
+) {
     let dir = if descending(f) { " DESC" } else { " ASC" };
     for (i, b) in path.iter().enumerate() {
         if i > 0 {
@@ -166,20 +178,28 @@ fn push_path(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, path: &Path, afte
         push_branch(q, f, b, after);
     }
     q.push(" ORDER BY k").push(dir).push(", id").push(dir).push(" LIMIT ").push_bind(limit);
+    q.push(" OFFSET ").push_bind(offset);
 }
 
-/// `FROM … r WHERE true`: the reports the driver names, as `r`, with their sort key `k`.
+/// The driver reads exactly the filter's reports: see [`implied`].
+fn exact(f: &ReportFilter, d: &Driver) -> bool {
+    matches!(d, Driver::Path(path) if implied(f, path))
+}
+
+/// `FROM … r WHERE true`: the reports the driver names, as `r`, with their sort key `k`;
+/// a path's first `offset` entries passed over.
 fn push_source(
     q: &mut QueryBuilder<Postgres>,
     f: &ReportFilter,
     d: &Driver,
     after: Option<Cursor>,
     limit: Option<i64>,
+    offset: i64,
 ) {
     match d {
         Driver::Path(path) => {
             q.push(" FROM (");
-            push_path(q, f, path, after, limit);
+            push_path_from(q, f, path, after, limit, offset);
             q.push(") c JOIN reports r ON r.id = c.id WHERE true");
         }
         Driver::WholePath(path) => {
@@ -383,22 +403,29 @@ pub async fn list(
         return Ok(Page { items: Vec::new(), next: None });
     };
     let read = i64::from(SCAN_LIMIT + skip);
+    // When the driver's entries are exactly the list's rows, a numbered page passes over
+    // index entries, not reports.
+    let exact = exact(f, &d);
+    let (driver_read, driver_skip, rows_skip) =
+        if exact { (i64::from(limit) + 1, i64::from(skip), 0) } else { (read, 0, i64::from(skip)) };
     let mut q = QueryBuilder::<Postgres>::new(
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
          r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
          r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, r.marked_overdue AS overdue, \
          r.queue_due_at AS due_at, r.queue_due_zone AS due_zone",
     );
-    push_source(&mut q, f, &d, page.after, Some(read));
+    push_source(&mut q, f, &d, page.after, Some(driver_read), driver_skip);
     push_filter(&mut q, f, &d);
     push_order(&mut q, f, &d);
-    q.push(" LIMIT ").push_bind(i64::from(limit) + 1).push(" OFFSET ").push_bind(i64::from(skip));
+    q.push(" LIMIT ").push_bind(i64::from(limit) + 1).push(" OFFSET ").push_bind(rows_skip);
     let rows: Vec<SummaryRow> = q.build_query_as().persistent(false).fetch_all(pool).await?;
     let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
     let order = if f.search_text().is_some() { SortOrder::Newest } else { f.order };
     let next = if items.len() > limit as usize {
         items.truncate(limit as usize);
         items.last().map(|s| Cursor::after(order, s))
+    } else if exact {
+        None
     } else {
         last_read(pool, f, &d, page.after, read).await?
     };
@@ -442,16 +469,28 @@ async fn last_read(
 
 pub async fn count(pool: &PgPool, terms: &TermStats, f: &ReportFilter, enough: u64) -> StoreResult<Count> {
     let Some(d) = driver(pool, terms, f, None).await? else { return Ok(Count::Exact(0)) };
-    let read =
-        if enough == u64::MAX { None } else { Some(i64::try_from(enough.saturating_mul(5)).unwrap_or(i64::MAX)) };
-    let mut q = QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1");
+    let bound = (enough != u64::MAX).then(|| i64::try_from(enough).unwrap_or(i64::MAX));
+    if let Driver::Path(path) = &d
+        && implied(f, path)
+    {
+        // Index entries alone, up to `enough`.
+        let mut q = QueryBuilder::<Postgres>::new("SELECT count(*) FROM (");
+        push_path(&mut q, f, path, None, bound);
+        q.push(") d");
+        let (n,): (i64,) = q.build_query_as().persistent(false).fetch_one(pool).await?;
+        let n = u64::try_from(n).unwrap_or(0);
+        return Ok(if n < enough { Count::Exact(n) } else { Count::AtLeast(n) });
+    }
+    // Each entry's report checked against the filter: at most twice `enough` of them.
+    let read = bound.map(|b| b.saturating_mul(2));
     let bounded = match &d {
         Driver::Path(_) | Driver::Walk => read,
         Driver::WholePath(_) | Driver::Bitmap => None,
     };
-    push_source(&mut q, f, &d, None, bounded);
+    let mut q = QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1");
+    push_source(&mut q, f, &d, None, bounded, 0);
     push_filter(&mut q, f, &d);
-    q.push(" LIMIT ").push_bind(i64::try_from(enough).ok()).push(") m");
+    q.push(" LIMIT ").push_bind(bound).push(") m");
     let (matched,): (i64,) = q.build_query_as().persistent(false).fetch_one(pool).await?;
     let matched = u64::try_from(matched).unwrap_or(0);
     let complete = match (&d, bounded) {

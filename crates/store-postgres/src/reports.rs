@@ -132,8 +132,6 @@ static UPDATE_REPORT: LazyLock<Arc<str>> = LazyLock::new(|| {
     )
     .into()
 });
-static SELECT_REPORTS: LazyLock<Arc<str>> =
-    LazyLock::new(|| format!("SELECT id, {} FROM reports WHERE id = ANY($1)", column_list()).into());
 
 type PgQuery<'q> = Query<'q, Postgres, PgArguments>;
 
@@ -412,9 +410,8 @@ impl ReportRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(serde::Deserialize)]
 struct DeadlineRow {
-    report_id: i64,
     seq: i32,
     clock: String,
     holder_id: i64,
@@ -466,54 +463,82 @@ pub async fn load(conn: &mut PgConnection, id: ReportId) -> StoreResult<Option<R
     Ok(load_many(conn, &[id]).await?.pop())
 }
 
-/// Loads reports with their units, involvement and clocks in four queries, in the order
+/// A report row with its units, involvement and clocks gathered as JSON arrays.
+#[derive(sqlx::FromRow)]
+struct LoadedRow {
+    #[sqlx(flatten)]
+    report: ReportRow,
+    units_json: serde_json::Value,
+    orgs_json: serde_json::Value,
+    deadlines_json: serde_json::Value,
+}
+
+#[derive(serde::Deserialize)]
+struct UnitJson {
+    unit_id: i64,
+    assigned_at: Timestamp,
+    final_answer_at: Option<Timestamp>,
+}
+
+/// Everything of a report in one statement: its row, and its units, organisations and
+/// clocks as JSON arrays (one round trip per page of reports, not four).
+static LOAD: LazyLock<Arc<str>> = LazyLock::new(|| {
+    format!(
+        "SELECT id, {}, \
+         COALESCE((SELECT json_agg(u ORDER BY u.assigned_at, u.unit_id) FROM (SELECT unit_id, assigned_at, \
+         final_answer_at FROM report_units WHERE report_id = r.id) u), '[]') AS units_json, \
+         COALESCE((SELECT json_agg(o.org_id) FROM report_orgs o WHERE o.report_id = r.id), '[]') AS orgs_json, \
+         COALESCE((SELECT json_agg(d ORDER BY d.seq) FROM (SELECT seq, clock, holder_id, zone, limit_unit, \
+         limit_count, started_at, due_at, state, paused_at, stopped_at, overdue_at, assumed_years FROM deadlines \
+         WHERE report_id = r.id) d), '[]') AS deadlines_json FROM reports r",
+        column_list()
+    )
+    .into()
+});
+
+impl LoadedRow {
+    fn into_report(self) -> StoreResult<Report> {
+        let mut report = self.report.into_report()?;
+        let units: Vec<UnitJson> = from_json_value("units", self.units_json)?;
+        report.units = units
+            .into_iter()
+            .map(|u| UnitAssignment {
+                unit: OrgId(u.unit_id),
+                assigned_at: u.assigned_at,
+                final_answer_at: u.final_answer_at,
+            })
+            .collect();
+        let orgs: Vec<i64> = from_json_value("orgs", self.orgs_json)?;
+        report.involved = orgs.into_iter().map(OrgId).collect();
+        let deadlines: Vec<DeadlineRow> = from_json_value("deadlines", self.deadlines_json)?;
+        report.deadlines = deadlines.into_iter().map(DeadlineRow::into_deadline).collect::<StoreResult<_>>()?;
+        Ok(report)
+    }
+}
+
+/// Loads reports with their units, involvement and clocks in one statement, in the order
 /// of `ids`; ids without a report are left out.
 pub async fn load_many(conn: &mut PgConnection, ids: &[ReportId]) -> StoreResult<Vec<Report>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    let rows: Vec<ReportRow> =
-        sqlx::query_as(AssertSqlSafe(Arc::clone(&SELECT_REPORTS))).bind(&list).fetch_all(&mut *conn).await?;
+    let sql = format!("{} WHERE r.id = ANY($1)", &*LOAD);
+    let rows: Vec<LoadedRow> = sqlx::query_as(AssertSqlSafe(sql)).bind(&list).fetch_all(&mut *conn).await?;
     let mut reports: HashMap<i64, Report> = HashMap::with_capacity(rows.len());
     for row in rows {
-        reports.insert(row.id, row.into_report()?);
-    }
-    let units: Vec<(i64, i64, Timestamp, Option<Timestamp>)> = sqlx::query_as(
-        "SELECT report_id, unit_id, assigned_at, final_answer_at FROM report_units WHERE report_id = ANY($1) \
-         ORDER BY report_id, assigned_at, unit_id",
-    )
-    .bind(&list)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (report, unit, assigned_at, final_answer_at) in units {
-        if let Some(r) = reports.get_mut(&report) {
-            r.units.push(UnitAssignment { unit: OrgId(unit), assigned_at, final_answer_at });
-        }
-    }
-    let orgs: Vec<(i64, i64)> = sqlx::query_as("SELECT report_id, org_id FROM report_orgs WHERE report_id = ANY($1)")
-        .bind(&list)
-        .fetch_all(&mut *conn)
-        .await?;
-    for (report, org) in orgs {
-        if let Some(r) = reports.get_mut(&report) {
-            r.involved.insert(OrgId(org));
-        }
-    }
-    let deadlines: Vec<DeadlineRow> = sqlx::query_as(
-        "SELECT report_id, seq, clock, holder_id, zone, limit_unit, limit_count, started_at, due_at, state, \
-         paused_at, stopped_at, overdue_at, assumed_years FROM deadlines WHERE report_id = ANY($1) \
-         ORDER BY report_id, seq",
-    )
-    .bind(&list)
-    .fetch_all(&mut *conn)
-    .await?;
-    for d in deadlines {
-        if let Some(r) = reports.get_mut(&d.report_id) {
-            r.deadlines.push(d.into_deadline()?);
-        }
+        let report = row.into_report()?;
+        reports.insert(report.id.0, report);
     }
     Ok(ids.iter().filter_map(|id| reports.remove(&id.0)).collect())
+}
+
+/// The report with this tracking number, loaded as [`load_many`] does.
+pub async fn load_by_tracking(conn: &mut PgConnection, tracking: &TrackingNumber) -> StoreResult<Option<Report>> {
+    let sql = format!("{} WHERE r.tracking = $1", &*LOAD);
+    let row: Option<LoadedRow> =
+        sqlx::query_as(AssertSqlSafe(sql)).bind(tracking.as_str()).fetch_optional(&mut *conn).await?;
+    row.map(LoadedRow::into_report).transpose()
 }
 
 /// The ids of the reports with these tracking numbers, in the order given.
@@ -525,14 +550,6 @@ pub async fn ids_by_tracking(conn: &mut PgConnection, trackings: &[TrackingNumbe
         .await?;
     let found: HashMap<String, i64> = rows.into_iter().collect();
     Ok(trackings.iter().filter_map(|t| found.get(t.as_str()).map(|id| ReportId(*id))).collect())
-}
-
-pub async fn id_by_tracking(conn: &mut PgConnection, tracking: &TrackingNumber) -> StoreResult<Option<ReportId>> {
-    let id: Option<(i64,)> = sqlx::query_as("SELECT id FROM reports WHERE tracking = $1")
-        .bind(tracking.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(id.map(|(i,)| ReportId(i)))
 }
 
 /// A report to write with what comes with it: its new events and whose lists hold it.

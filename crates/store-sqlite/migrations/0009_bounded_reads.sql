@@ -34,6 +34,9 @@ WHERE NOT (o.kind = 'national' AND o.parent_id IS NULL);
 DROP INDEX reports_reporter;
 CREATE INDEX reports_reporter ON reports (reporter_person_id, submitted_at, id) WHERE reporter_person_id IS NOT NULL;
 CREATE INDEX reports_located ON reports (submitted_at, id) WHERE lat IS NOT NULL AND lon IS NOT NULL;
+-- Public lists: a status's reports that are not confidential, newest first; a count or a
+-- numbered page reads the index alone.
+CREATE INDEX reports_public_status ON reports (status, submitted_at, id) WHERE NOT confidential;
 
 -- The text index now also holds facet tokens (`_p`, `_s_closed`, `_o_12`, …; see the
 -- store's `search` module), which `_` keeps whole. Its rows are written by the program

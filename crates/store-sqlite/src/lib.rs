@@ -43,7 +43,7 @@ use async_trait::async_trait;
 use directory::PersonKey;
 use reports::Written;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{AssertSqlSafe, Sqlite, SqlitePool, Transaction};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -123,17 +123,19 @@ impl SqliteStore {
             .synchronous(if options.synchronous_full { SqliteSynchronous::Full } else { SqliteSynchronous::Normal })
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-32768")
             .pragma("temp_store", "memory");
+        // Each connection keeps its own page cache; the operating system's file cache holds
+        // the database for all of them, so these stay small: 16 MiB for the writer (its
+        // index pages are rewritten by every filing), 4 MiB for each reader.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(base.clone())
+            .connect_with(base.clone().pragma("cache_size", "-16384"))
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(options.readers.max(1))
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(base.read_only(true).pragma("query_only", "1"))
+            .connect_with(base.read_only(true).pragma("query_only", "1").pragma("cache_size", "-4096"))
             .await?;
         let filings = FilingQueue::start(Arc::new(Filer { writer: writer.clone() }), FILING_BATCH);
         Ok(SqliteStore { writer, reader, path: path.to_path_buf(), filings })
@@ -146,6 +148,15 @@ impl SqliteStore {
     /// Files a report through the group-commit queue.
     async fn file(&self, filing: &Filing, key: Option<&IdempotencyKey>) -> StoreResult<Report> {
         self.filings.file(filing, key).await
+    }
+
+    /// ANALYZE where SQLite finds the statistics stale (`optimize`), then a step of merging
+    /// the full-text index's segments, which grow in number with every write.
+    async fn housekeeping(&self, optimize: &str) -> StoreResult<()> {
+        sqlx::query("PRAGMA analysis_limit = 2000").execute(&self.writer).await?;
+        sqlx::query(AssertSqlSafe(optimize.to_string())).execute(&self.writer).await?;
+        sqlx::query("INSERT INTO report_text (report_text, rank) VALUES ('merge', 500)").execute(&self.writer).await?;
+        Ok(())
     }
 
     /// Writes the search entries a migration left to the program (see migration 0009),
@@ -216,12 +227,13 @@ impl Store for SqliteStore {
     }
 
     async fn refresh_statistics(&self) -> StoreResult<()> {
-        // ANALYZE where the statistics are missing or stale (SQLite decides, with a row
-        // limit per index so it stays quick), and the text index's segments merged.
-        sqlx::query("PRAGMA analysis_limit = 2000").execute(&self.writer).await?;
-        sqlx::query("PRAGMA optimize = 0x10002").execute(&self.writer).await?;
-        sqlx::query("INSERT INTO report_text (report_text, rank) VALUES ('merge', 500)").execute(&self.writer).await?;
-        Ok(())
+        // After a bulk load: every table's statistics (with a row limit per index, so it
+        // stays quick), and the text index's segments merged.
+        self.housekeeping("PRAGMA optimize = 0x10002").await
+    }
+
+    async fn maintain(&self) -> StoreResult<()> {
+        self.housekeeping("PRAGMA optimize").await
     }
 
     async fn create_organisations(&self, orgs: &[NewOrganisation]) -> StoreResult<Vec<OrgId>> {
@@ -406,10 +418,7 @@ impl Store for SqliteStore {
 
     async fn report_by_tracking(&self, tracking: &TrackingNumber) -> StoreResult<Option<Report>> {
         let mut conn = self.reader.acquire().await?;
-        match reports::id_by_tracking(&mut conn, tracking).await? {
-            Some(id) => reports::load(&mut conn, id).await,
-            None => Ok(None),
-        }
+        reports::load_by_tracking(&mut conn, tracking).await
     }
 
     async fn apply(&self, t: &Transition) -> StoreResult<Report> {

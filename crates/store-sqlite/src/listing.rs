@@ -14,7 +14,7 @@ use aduan_domain::status::Status;
 use aduan_domain::time::Zone;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::codec::{checked, parse};
-use aduan_store::plan::{Branch, PLAN_CAP, Path, PathCounter, SCAN_LIMIT, choose};
+use aduan_store::plan::{Branch, PLAN_CAP, Path, PathCounter, SCAN_LIMIT, choose, implied};
 use aduan_store::{Count, Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
@@ -60,6 +60,7 @@ fn push_branch(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, b: &Branch, after
         Branch::Province(_) => Some("reports_province"),
         Branch::Regency(_) => Some("reports_regency"),
         Branch::Status(_) => Some(if deadline { "reports_status_queue" } else { "reports_status" }),
+        Branch::Public(_) => Some("reports_public_status"),
         Branch::Category(_) => Some("reports_category"),
         Branch::Instansi(_) => Some("reports_instansi"),
         Branch::Reporter(_) => Some("reports_reporter"),
@@ -87,6 +88,18 @@ fn push_branch(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, b: &Branch, after
 
 /// `SELECT k, id` of the driver: at most `limit` entries in the list's order.
 fn push_driver(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, d: &Driver, after: Option<Cursor>, limit: Option<i64>) {
+    push_driver_from(q, f, d, after, limit, 0);
+}
+
+/// [`push_driver`], passing over the first `offset` entries.
+fn push_driver_from(
+    q: &mut QueryBuilder<Sqlite>,
+    f: &ReportFilter,
+    d: &Driver,
+    after: Option<Cursor>,
+    limit: Option<i64>,
+    offset: i64,
+) {
     let dir = if descending(f) { " DESC" } else { " ASC" };
     match d {
         Driver::Search(expr) => {
@@ -95,6 +108,7 @@ fn push_driver(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, d: &Driver, after
                 q.push(" AND rowid < ").push_bind(c.id.0);
             }
             q.push(" ORDER BY rowid DESC LIMIT ").push_bind(limit.unwrap_or(-1));
+            q.push(" OFFSET ").push_bind(offset);
         }
         Driver::Path(path) => {
             // One compound SELECT: SQLite merges the branches' indexes in order and stops
@@ -106,8 +120,14 @@ fn push_driver(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, d: &Driver, after
                 push_branch(q, f, b, after);
             }
             q.push(" ORDER BY k").push(dir).push(", id").push(dir).push(" LIMIT ").push_bind(limit.unwrap_or(-1));
+            q.push(" OFFSET ").push_bind(offset);
         }
     }
+}
+
+/// The driver reads exactly the filter's reports: see [`implied`].
+fn exact(f: &ReportFilter, d: &Driver) -> bool {
+    matches!(d, Driver::Path(path) if implied(f, path))
 }
 
 /// The whole filter, as conditions on `r` (the driver only narrows).
@@ -259,6 +279,11 @@ pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> St
         return Ok(Page { items: Vec::new(), next: None });
     };
     let read = i64::from(SCAN_LIMIT + skip);
+    // When the driver's entries are exactly the list's rows, a numbered page passes over
+    // index entries, not reports.
+    let exact = exact(f, &d);
+    let (driver_read, driver_skip, rows_skip) =
+        if exact { (i64::from(limit) + 1, i64::from(skip), 0) } else { (read, 0, i64::from(skip)) };
     let dir = if descending(f) { " DESC" } else { " ASC" };
     let mut q = QueryBuilder::<Sqlite>::new(
         "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
@@ -266,19 +291,21 @@ pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> St
          r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, r.marked_overdue AS overdue, \
          r.queue_due_at AS due_at, r.queue_due_zone AS due_zone FROM (",
     );
-    push_driver(&mut q, f, &d, page.after, Some(read));
+    push_driver_from(&mut q, f, &d, page.after, Some(driver_read), driver_skip);
     // CROSS JOIN keeps the driver outermost: its entries are read in order, and only
     // their reports are looked at.
     q.push(") c CROSS JOIN reports r ON r.id = c.id WHERE 1");
     push_filter(&mut q, f, &d);
     q.push(" ORDER BY c.k").push(dir).push(", c.id").push(dir);
-    q.push(" LIMIT ").push_bind(i64::from(limit) + 1).push(" OFFSET ").push_bind(i64::from(skip));
+    q.push(" LIMIT ").push_bind(i64::from(limit) + 1).push(" OFFSET ").push_bind(rows_skip);
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
     let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
     let order = if f.search_text().is_some() { SortOrder::Newest } else { f.order };
     let next = if items.len() > limit as usize {
         items.truncate(limit as usize);
         items.last().map(|s| Cursor::after(order, s))
+    } else if exact {
+        None
     } else {
         last_read(pool, f, &d, page.after, read).await?
     };
@@ -312,8 +339,18 @@ async fn last_read(
 
 pub async fn count(pool: &SqlitePool, f: &ReportFilter, enough: u64) -> StoreResult<Count> {
     let Some(d) = driver(pool, f, None).await? else { return Ok(Count::Exact(0)) };
-    let read =
-        if enough == u64::MAX { None } else { Some(i64::try_from(enough.saturating_mul(5)).unwrap_or(i64::MAX)) };
+    let bound = (enough != u64::MAX).then(|| i64::try_from(enough).unwrap_or(i64::MAX));
+    if exact(f, &d) {
+        // Index entries alone, up to `enough`.
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM (");
+        push_driver(&mut q, f, &d, None, bound);
+        q.push(")");
+        let (n,): (i64,) = q.build_query_as().fetch_one(pool).await?;
+        let n = u64::try_from(n).unwrap_or(0);
+        return Ok(if n < enough { Count::Exact(n) } else { Count::AtLeast(n) });
+    }
+    // Each entry's report checked against the filter: at most twice `enough` of them.
+    let read = bound.map(|b| b.saturating_mul(2));
     let mut q = QueryBuilder::<Sqlite>::new("WITH d AS MATERIALIZED (");
     push_driver(&mut q, f, &d, None, read);
     q.push(") SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM (SELECT 1 FROM d CROSS JOIN reports r ON r.id = d.id WHERE 1");

@@ -204,9 +204,7 @@ impl ReportRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
 struct DeadlineRow {
-    report_id: i64,
     seq: i64,
     clock: String,
     holder_id: i64,
@@ -263,63 +261,91 @@ fn id_list(ids: &[ReportId]) -> String {
     format!("[{}]", list.join(","))
 }
 
-/// Loads reports with their units, involvement and clocks in four queries, in the order
-/// of `ids`; ids without a report are left out.
-pub async fn load_many(conn: &mut SqliteConnection, ids: &[ReportId]) -> StoreResult<Vec<Report>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = id_list(ids);
-    let rows: Vec<ReportRow> = sqlx::query_as("SELECT r.* FROM json_each(?) j CROSS JOIN reports r ON r.id = j.value")
-        .bind(&list)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut reports: HashMap<i64, Report> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        reports.insert(row.id, row.into_report()?);
-    }
-    let units: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT u.report_id, u.unit_id, u.assigned_at, u.final_answer_at FROM json_each(?) j \
-         CROSS JOIN report_units u ON u.report_id = j.value ORDER BY u.report_id, u.assigned_at, u.unit_id",
-    )
-    .bind(&list)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (report, unit, assigned_at, final_at) in units {
-        if let Some(r) = reports.get_mut(&report) {
-            r.units.push(UnitAssignment {
+/// A report row with its units, involvement and clocks gathered as JSON arrays.
+#[derive(sqlx::FromRow)]
+struct LoadedRow {
+    #[sqlx(flatten)]
+    report: ReportRow,
+    units_json: String,
+    orgs_json: String,
+    deadlines_json: String,
+}
+
+/// Everything of a report in one statement: its row, and its units, organisations and
+/// clocks as JSON arrays (one round trip to the database thread per page of reports, not
+/// four, and no row per clock).
+const LOAD: &str = "SELECT r.*, \
+     (SELECT json_group_array(json_array(u.unit_id, u.assigned_at, u.final_answer_at)) FROM report_units u \
+      WHERE u.report_id = r.id) AS units_json, \
+     (SELECT json_group_array(o.org_id) FROM report_orgs o WHERE o.report_id = r.id) AS orgs_json, \
+     (SELECT json_group_array(json_array(d.seq, d.clock, d.holder_id, d.zone, d.limit_unit, d.limit_count, \
+      d.started_at, d.due_at, d.state, d.paused_at, d.stopped_at, d.overdue_at, d.assumed_years)) FROM deadlines d \
+      WHERE d.report_id = r.id) AS deadlines_json";
+
+/// A clock as [`LOAD`] gathers it.
+type DeadlineTuple =
+    (i64, String, i64, String, String, i64, i64, i64, String, Option<i64>, Option<i64>, Option<i64>, String);
+
+impl LoadedRow {
+    fn into_report(self) -> StoreResult<Report> {
+        let mut report = self.report.into_report()?;
+        let mut units: Vec<(i64, i64, Option<i64>)> = from_json("units", &self.units_json)?;
+        units.sort_by_key(|(unit, assigned_at, _)| (*assigned_at, *unit));
+        for (unit, assigned_at, final_at) in units {
+            report.units.push(UnitAssignment {
                 unit: OrgId(unit),
                 assigned_at: ts("assigned_at", assigned_at)?,
                 final_answer_at: ts_opt("final_answer_at", final_at)?,
             });
         }
-    }
-    let orgs: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT o.report_id, o.org_id FROM json_each(?) j CROSS JOIN report_orgs o ON o.report_id = j.value",
-    )
-    .bind(&list)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (report, org) in orgs {
-        if let Some(r) = reports.get_mut(&report) {
-            r.involved.insert(OrgId(org));
+        let orgs: Vec<i64> = from_json("orgs", &self.orgs_json)?;
+        report.involved = orgs.into_iter().map(OrgId).collect();
+        let mut deadlines: Vec<DeadlineTuple> = from_json("deadlines", &self.deadlines_json)?;
+        deadlines.sort_by_key(|d| d.0);
+        for d in deadlines {
+            let row = DeadlineRow {
+                seq: d.0,
+                clock: d.1,
+                holder_id: d.2,
+                zone: d.3,
+                limit_unit: d.4,
+                limit_count: d.5,
+                started_at: d.6,
+                due_at: d.7,
+                state: d.8,
+                paused_at: d.9,
+                stopped_at: d.10,
+                overdue_at: d.11,
+                assumed_years: d.12,
+            };
+            report.deadlines.push(row.into_deadline()?);
         }
+        Ok(report)
     }
-    let deadlines: Vec<(i64, DeadlineRow)> = sqlx::query_as::<_, DeadlineRow>(
-        "SELECT d.* FROM json_each(?) j CROSS JOIN deadlines d ON d.report_id = j.value ORDER BY d.report_id, d.seq",
-    )
-    .bind(&list)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|d| (d.report_id, d))
-    .collect();
-    for (report, d) in deadlines {
-        if let Some(r) = reports.get_mut(&report) {
-            r.deadlines.push(d.into_deadline()?);
-        }
+}
+
+/// Loads reports with their units, involvement and clocks in one statement, in the order
+/// of `ids`; ids without a report are left out.
+pub async fn load_many(conn: &mut SqliteConnection, ids: &[ReportId]) -> StoreResult<Vec<Report>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("{LOAD} FROM json_each(?) j CROSS JOIN reports r ON r.id = j.value");
+    let rows: Vec<LoadedRow> = sqlx::query_as(AssertSqlSafe(sql)).bind(id_list(ids)).fetch_all(&mut *conn).await?;
+    let mut reports: HashMap<i64, Report> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let report = row.into_report()?;
+        reports.insert(report.id.0, report);
     }
     Ok(ids.iter().filter_map(|id| reports.remove(&id.0)).collect())
+}
+
+/// The report with this tracking number, loaded as [`load_many`] does.
+pub async fn load_by_tracking(conn: &mut SqliteConnection, tracking: &TrackingNumber) -> StoreResult<Option<Report>> {
+    let sql = format!("{LOAD} FROM reports r WHERE r.tracking = ?");
+    let row: Option<LoadedRow> =
+        sqlx::query_as(AssertSqlSafe(sql)).bind(tracking.as_str().to_string()).fetch_optional(&mut *conn).await?;
+    row.map(LoadedRow::into_report).transpose()
 }
 
 /// The ids of the reports with these tracking numbers, in the order given.
@@ -333,14 +359,6 @@ pub async fn ids_by_tracking(conn: &mut SqliteConnection, trackings: &[TrackingN
             .await?;
     let found: HashMap<String, i64> = rows.into_iter().collect();
     Ok(trackings.iter().filter_map(|t| found.get(t.as_str()).map(|id| ReportId(*id))).collect())
-}
-
-pub async fn id_by_tracking(conn: &mut SqliteConnection, tracking: &TrackingNumber) -> StoreResult<Option<ReportId>> {
-    let id: Option<(i64,)> = sqlx::query_as("SELECT id FROM reports WHERE tracking = ?")
-        .bind(tracking.as_str().to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(id.map(|(i,)| ReportId(i)))
 }
 
 /// A report to write with what comes with it: its new events and whose lists hold it.

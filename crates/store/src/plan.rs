@@ -35,6 +35,8 @@ pub enum Branch {
     Province(String),
     Regency(String),
     Status(Status),
+    /// Reports of one status that are not confidential (public lists).
+    Public(Status),
     Category(CategoryId),
     Instansi(OrgId),
     Reporter(PersonId),
@@ -87,6 +89,10 @@ impl Branch {
             }
             Branch::Status(s) => {
                 q.push("status = ").push_bind(s.as_str().to_string());
+            }
+            Branch::Public(s) => {
+                // The partial index's own condition, so that the index is used.
+                q.push("status = ").push_bind(s.as_str().to_string()).push(" AND NOT confidential");
             }
             Branch::Category(c) => {
                 q.push("category_id = ").push_bind(c.0);
@@ -165,7 +171,9 @@ pub fn paths(f: &ReportFilter) -> Vec<Path> {
     if f.located {
         out.push(vec![Branch::Located]);
     }
-    if some_statuses {
+    if matches!(f.scope, Scope::Public) {
+        out.push(shown.iter().map(|s| Branch::Public(*s)).collect());
+    } else if some_statuses {
         out.push(shown.iter().map(|s| Branch::Status(*s)).collect());
     }
     out.push(vec![Branch::All]);
@@ -176,6 +184,50 @@ pub fn paths(f: &ReportFilter) -> Vec<Path> {
         }
     }
     out
+}
+
+/// Whether the reports of `path` are exactly the filter's: then counting them, or passing
+/// over some, needs their index entries alone and not the reports.
+pub fn implied(f: &ReportFilter, path: &Path) -> bool {
+    let all = |test: &dyn Fn(&Branch) -> bool| path.iter().all(test);
+    let shown = f.shown_statuses();
+    let status_of = |b: &Branch| match b {
+        Branch::Reach(_, s)
+        | Branch::ProvinceStatus(_, s)
+        | Branch::RegencyStatus(_, s)
+        | Branch::Status(s)
+        | Branch::Public(s) => Some(*s),
+        _ => None,
+    };
+    let scope = match &f.scope {
+        Scope::All => true,
+        Scope::Public => all(&|b| matches!(b, Branch::Public(_))),
+        Scope::Within(o) => all(&|b| matches!(b, Branch::Reach(x, _) if x == o)),
+        Scope::Reporter(p) => all(&|b| matches!(b, Branch::Reporter(x) if x == p)),
+    };
+    let statuses = shown.len() == Status::ALL.len() || all(&|b| status_of(b).is_some_and(|s| shown.contains(&s)));
+    let categories = f.categories.is_empty() || all(&|b| matches!(b, Branch::Category(c) if f.categories.contains(c)));
+    let region = match &f.region {
+        None => true,
+        Some(r) if r.level() == RegionLevel::Province => {
+            all(&|b| matches!(b, Branch::Province(c) | Branch::ProvinceStatus(c, _) if c.as_str() == r.as_str()))
+        }
+        Some(r) if r.level() == RegionLevel::Regency => {
+            all(&|b| matches!(b, Branch::Regency(c) | Branch::RegencyStatus(c, _) if c.as_str() == r.as_str()))
+        }
+        Some(_) => false,
+    };
+    let instansi = f.instansi.is_none_or(|i| all(&|b| *b == Branch::Instansi(i)));
+    let overdue = !f.overdue || all(&|b| *b == Branch::Overdue);
+    let located = !f.located || all(&|b| *b == Branch::Located);
+    let confidential = !f.exclude_confidential || all(&|b| matches!(b, Branch::Public(_)));
+    let others = f.search_text().is_none()
+        && f.unit.is_none()
+        && f.channel.is_none()
+        && f.updated_from.is_none()
+        && f.updated_before.is_none()
+        && !f.ombudsman_flagged;
+    scope && statuses && categories && region && instansi && overdue && located && confidential && others
 }
 
 /// What a backend counts for the planner.
@@ -205,7 +257,9 @@ pub async fn choose(
         return Ok(candidates.remove(0));
     }
     let counts = counter.count_paths(f, &candidates, after, cap).await?;
-    let best = counts.iter().enumerate().min_by_key(|(i, n)| (**n, *i)).map_or(0, |(i, _)| i);
+    // Past the cap paths are alike, whatever their number of branches: the more specific
+    // one is taken (it skips less).
+    let best = counts.iter().enumerate().min_by_key(|(i, n)| ((**n).min(u64::from(cap)), *i)).map_or(0, |(i, _)| i);
     Ok(candidates.swap_remove(best))
 }
 
@@ -223,6 +277,12 @@ mod tests {
         assert_eq!(p.first().map(Vec::len), Some(4), "one branch per verified status: {p:?}");
         assert_eq!(p.get(1), Some(&vec![Branch::Regency("64.08".into())]));
         assert_eq!(p.last(), Some(&vec![Branch::All]));
+        assert!(p.iter().all(|path| !implied(&f, path)), "a village and a category: no index has both");
+        let public = ReportFilter::new(Scope::Public);
+        let by_status = paths(&public).remove(0);
+        assert!(matches!(by_status.first(), Some(Branch::Public(_))));
+        assert!(implied(&public, &by_status));
+        assert!(!implied(&public, &vec![Branch::All]), "confidential reports are in that index");
 
         let mut queue = ReportFilter::new(Scope::Within(OrgId(10)));
         queue.statuses = vec![Status::Forwarded];
@@ -234,6 +294,10 @@ mod tests {
         );
         let mut everything = ReportFilter::new(Scope::All);
         everything.order = SortOrder::Deadline;
+        assert!(!implied(&queue, &vec![Branch::Reach(OrgId(10), Status::Forwarded)]), "the province is not in it");
+        let tab = ReportFilter { region: None, ..queue.clone() };
+        assert!(implied(&tab, &vec![Branch::Reach(OrgId(10), Status::Forwarded)]));
+        assert!(!implied(&tab, &vec![Branch::Status(Status::Forwarded)]), "the scope is not in that index");
         assert_eq!(paths(&everything), vec![Status::ALL.iter().map(|s| Branch::Status(*s)).collect::<Vec<_>>()]);
     }
 }

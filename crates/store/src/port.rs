@@ -74,6 +74,12 @@ pub trait Store: Send + Sync + 'static {
     async fn close(&self);
     /// Refreshes the query planner's statistics and housekeeping (after a bulk load).
     async fn refresh_statistics(&self) -> StoreResult<()>;
+    /// The light housekeeping a running server does now and then (the scheduler, hourly):
+    /// statistics where they went stale, the search index's segments merged. Nothing by
+    /// default — PostgreSQL's autovacuum does it.
+    async fn maintain(&self) -> StoreResult<()> {
+        Ok(())
+    }
 
     // ── organisations ──────────────────────────────────────────────────────────────
     /// Creates organisations in order; a parent is named by code and must exist already
@@ -176,9 +182,9 @@ pub trait Store: Send + Sync + 'static {
     /// A page of the filter's list, reading a bounded number of index entries
     /// ([`crate::plan`]).
     async fn list_reports(&self, filter: &ReportFilter, page: &PageRequest) -> StoreResult<Page<ReportSummary>>;
-    /// Counts the filter's reports until `enough` are found, reading at most five times
-    /// that many index entries: [`Count::AtLeast`] when it stopped early. `u64::MAX` counts
-    /// them all, however long that takes (tools and tests, never a request).
+    /// Counts the filter's reports until `enough` are found, reading at most twice that
+    /// many index entries: [`Count::AtLeast`] when it stopped early. `u64::MAX` counts them
+    /// all, however long that takes (tools and tests, never a request).
     async fn count_reports(&self, filter: &ReportFilter, enough: u64) -> StoreResult<Count>;
     /// Sets whose lists hold these reports ([`OrgTree::reach`]) after the organisation
     /// tree changed under them.

@@ -35,16 +35,11 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
-/// Requests per minute per address to the open-data feed: a harvester walking every
-/// page at 200 rows a page still moves 24,000 reports a minute, and one address cannot
-/// keep the database busy for everyone else.
-pub const OPEN_DATA_PER_MINUTE: u32 = 120;
-
 /// Per-address limits, kept in this process's memory.
 pub struct RateLimits {
     filing: Option<DefaultKeyedRateLimiter<IpAddr>>,
     sign_in: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    open_data: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    reads: Option<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl RateLimits {
@@ -55,7 +50,7 @@ impl RateLimits {
         RateLimits {
             filing: limiter(settings.file_per_minute),
             sign_in: limiter(settings.sign_in_per_minute),
-            open_data: limiter(OPEN_DATA_PER_MINUTE),
+            reads: limiter(settings.read_per_minute),
         }
     }
 
@@ -68,9 +63,10 @@ impl RateLimits {
         check(self.sign_in.as_ref(), addr)
     }
 
-    /// Counts a request to the open-data feed.
-    pub fn check_open_data(&self, addr: ClientAddr) -> Result<(), Problem> {
-        check(self.open_data.as_ref(), addr)
+    /// Counts an anonymous list, search or open-data request: each reads a bounded number
+    /// of index entries, and this bounds how many one address may ask for.
+    pub fn check_read(&self, addr: ClientAddr) -> Result<(), Problem> {
+        check(self.reads.as_ref(), addr)
     }
 }
 

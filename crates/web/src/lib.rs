@@ -9,6 +9,7 @@ pub mod assets;
 mod client;
 pub mod docs;
 mod export;
+mod gate;
 mod health;
 pub mod html;
 mod open311;
@@ -37,6 +38,10 @@ pub struct WebSettings {
     pub file_per_minute: u32,
     /// Sign-in attempts per client address per minute.
     pub sign_in_per_minute: u32,
+    /// Lists, searches and open-data pages asked for without signing in, per client
+    /// address per minute: a harvester walking every page at 200 rows still moves 60,000
+    /// reports a minute, and one address cannot keep the database busy for everyone else.
+    pub read_per_minute: u32,
     /// Take the client's address from the last `X-Forwarded-For` entry (only behind a
     /// reverse proxy that sets it).
     pub trust_forwarded_for: bool,
@@ -57,6 +62,7 @@ impl Default for WebSettings {
         WebSettings {
             file_per_minute: 10,
             sign_in_per_minute: 10,
+            read_per_minute: 300,
             trust_forwarded_for: false,
             jurisdiction_id: "aduan.go.id".into(),
             public_url: None,
@@ -74,12 +80,14 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// The home page's counts, reused for a minute.
     pub home_counts: Arc<html::CountsCache>,
+    /// How many lists are worked on at once.
+    pub lists: Arc<gate::ListGate>,
 }
 
 impl AppState {
     pub fn new(app: Arc<App>, settings: WebSettings) -> Self {
         let limits = Arc::new(RateLimits::new(&settings));
-        AppState { app, settings: Arc::new(settings), limits, home_counts: Arc::default() }
+        AppState { app, settings: Arc::new(settings), limits, home_counts: Arc::default(), lists: Arc::default() }
     }
 }
 

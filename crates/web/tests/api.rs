@@ -458,6 +458,29 @@ async fn limits_apply_per_address_across_requests() {
 }
 
 #[tokio::test]
+async fn anonymous_lists_and_searches_share_one_limit_per_address() {
+    let settings = aduan_web::WebSettings { read_per_minute: 3, sign_in_per_minute: 0, ..Default::default() };
+    let w = World::with_settings("read-rate", settings).await;
+    w.person("pembaca@contoh.id", None).await;
+    let citizen = w.token("pembaca@contoh.id").await;
+    // The API's search, the portal's list and Open311's list count against one budget.
+    assert_eq!(w.call(Method::GET, "/api/v1/reports?q=jalan", None, None).await.status, StatusCode::OK);
+    assert_eq!(w.call(Method::GET, "/laporan?q=jalan", None, None).await.status, StatusCode::OK);
+    assert_eq!(w.call(Method::GET, "/open311/v2/requests.json", None, None).await.status, StatusCode::OK);
+    let limited = w.call(Method::GET, "/api/v1/reports", None, None).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.body["code"], "rate_limited");
+    let open311 = w.call(Method::GET, "/open311/v2/requests.json", None, None).await;
+    assert_eq!(open311.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(open311.body[0]["code"], 429, "{}", open311.text);
+    assert_eq!(w.call(Method::GET, "/laporan", None, None).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // Signed in, a caller is known and not held to the anonymous budget.
+    assert_eq!(w.call(Method::GET, "/api/v1/reports?q=jalan", Some(&citizen), None).await.status, StatusCode::OK);
+    // One report by its number is not a list: it stays open to everyone.
+    assert_eq!(w.call(Method::GET, "/open311/v2/services.json", None, None).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn bad_input_gets_a_problem_and_never_a_500() {
     let w = staffed("errors").await;
     let citizen = w.token("warga@contoh.id").await;

@@ -142,14 +142,20 @@ fn page_out(app: &App, page: aduan_store::Page<aduan_store::ReportSummary>) -> P
 
 /// Reports the caller may see, filtered and paged; with `q`, a full-text search.
 #[utoipa::path(get, path = "/api/v1/reports", tag = "reports", params(ListQuery),
-    responses((status = 200, body = PageOut), (status = 400, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = PageOut), (status = 400, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem)),
     security((), ("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
+    addr: ClientAddr,
     Auth(caller): Auth,
     Query(query): Query<ListQuery>,
 ) -> Result<axum::Json<PageOut>, Problem> {
     caller.require(KeyScope::Read)?;
+    if caller.credential.is_none() {
+        state.limits.check_read(addr)?;
+    }
+    let _place = state.lists.enter().await;
     let (filter, page) = query.filter(&state.app)?;
     let found = state.app.list_reports(&caller.actor, filter, &page).await?;
     Ok(axum::Json(page_out(&state.app, found)))
@@ -168,6 +174,7 @@ pub async fn queue(
         return Err(Problem::unauthenticated("sign in to see your queue"));
     }
     caller.require(KeyScope::Read)?;
+    let _place = state.lists.enter().await;
     let (filter, page) = query.filter(&state.app)?;
     let found = state.app.queue(&caller.actor, filter, &page).await?;
     Ok(axum::Json(page_out(&state.app, found)))

@@ -127,7 +127,8 @@ async fn fetch(
     params: Result<Query<FeedParams>, QueryRejection>,
     path: &str,
 ) -> Result<Fetched, Problem> {
-    state.limits.check_open_data(addr)?;
+    state.limits.check_read(addr)?;
+    let _place = state.lists.enter().await;
     let Query(p) = params.map_err(|r| invalid("query", r.body_text(), r.body_text()))?;
     let app = &state.app;
     let public: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_verified()).collect();

@@ -4,9 +4,11 @@
 
 use super::session::Visitor;
 use super::{Chrome, PageResult, render};
+use crate::AppState;
 use crate::export::feed::{DEFAULT_LIMIT, LICENCE_NAME, LICENCE_URL};
 use aduan_store::PageRequest;
 use askama::Template;
+use axum::extract::State;
 
 /// Each field of the feed with its meaning in Bahasa Indonesia and English, in the order
 /// of [`aduan_service::OpenReport::FIELDS`] (a test holds them together).
@@ -55,7 +57,7 @@ struct DataPage {
 }
 
 /// `GET /data`.
-pub async fn page(v: Visitor) -> PageResult {
+pub async fn page(State(state): State<AppState>, v: Visitor) -> PageResult {
     let fields = FIELD_DOCS.iter().map(|(name, id, en)| FieldDoc { name, meaning: v.lang.t(id, en) }).collect();
     let page = DataPage {
         c: v.chrome(v.t("Data terbuka", "Open data"), "data"),
@@ -64,7 +66,7 @@ pub async fn page(v: Visitor) -> PageResult {
         licence_url: LICENCE_URL,
         default_limit: DEFAULT_LIMIT,
         max_limit: PageRequest::MAX_LIMIT,
-        per_minute: crate::client::OPEN_DATA_PER_MINUTE,
+        per_minute: state.settings.read_per_minute,
     };
     Ok(render(&page))
 }

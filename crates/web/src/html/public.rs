@@ -131,6 +131,10 @@ struct ListPage {
 
 /// `GET /laporan`: public reports, newest first, with filters and full-text search.
 pub async fn list(State(state): State<AppState>, v: Visitor, Query(p): Query<ListParams>) -> PageResult {
+    if v.person.is_none() {
+        state.limits.check_read(v.addr)?;
+    }
+    let _place = state.lists.enter().await;
     let app = &state.app;
     let reference = app.reference();
     let lang = v.lang;
@@ -331,6 +335,7 @@ struct MapPage {
 }
 
 async fn located(state: &AppState) -> Result<Vec<aduan_store::ReportSummary>, AppError> {
+    let _place = state.lists.enter().await;
     let mut filter = ReportFilter::new(Scope::Public);
     filter.located = true;
     filter.statuses = Status::ALL.into_iter().filter(|s| *s != Status::Archived).collect();

@@ -66,6 +66,7 @@ fn query(state: &AppState, uri: &Uri) -> Result<Params, Open311Error> {
 
 async fn get_resource(
     State(state): State<AppState>,
+    addr: ClientAddr,
     segment: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     uri: Uri,
@@ -77,7 +78,14 @@ async fn get_resource(
         match name {
             "discovery" => discovery::get(&state, &headers),
             "services" => services::list(&state),
-            "requests" => requests::list(&state, &auth::reader(&state, &params).await?, &params).await,
+            "requests" => {
+                let reader = auth::reader(&state, &params).await?;
+                if reader == aduan_domain::permission::Actor::Public {
+                    state.limits.check_read(addr).map_err(|p| Open311Error::rate_limited(&p))?;
+                }
+                let _place = state.lists.enter().await;
+                requests::list(&state, &reader, &params).await
+            }
             "servicerequestupdates" => updates::list(&state, &auth::reader(&state, &params).await?, &params).await,
             _ => Err(Open311Error::not_found(format!("no Open311 resource {name}"))),
         }

@@ -172,6 +172,7 @@ async fn statistics(
     p: &PeriodParams,
     base: String,
 ) -> PageResult {
+    let _place = state.lists.enter().await;
     let app = &state.app;
     let now = app.now();
     let (from, to) = p.resolve(now)?;
@@ -303,6 +304,7 @@ struct RankingPage {
 
 /// `GET /statistik/peringkat`: the instansi of a group by a measure, with their predicate.
 async fn ranking(State(state): State<AppState>, v: Visitor, Query(p): Query<RankParams>) -> PageResult {
+    let _place = state.lists.enter().await;
     let app = &state.app;
     let lang = v.lang;
     let now = app.now();

@@ -87,6 +87,7 @@ async fn reports_xlsx(state: State<AppState>, staff: Staff, Query(p): Query<Repo
 
 /// `GET /staf/ekspor/laporan.{csv,xlsx}?status=&kategori=&wilayah=&instansi=&dari=&sampai=`.
 async fn reports(State(state): State<AppState>, staff: Staff, p: ReportParams, format: Format) -> PageResult {
+    let _place = state.lists.enter().await;
     let app = &state.app;
     let zone = app.reference().orgs.zone_of(staff.role.org);
     let filter = p.filter(app, zone, &Status::ALL)?;

@@ -110,6 +110,7 @@ pub async fn home(staff: Staff) -> PageResult {
 
 /// `GET /staf/antrian`.
 pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<QueueParams>) -> PageResult {
+    let _place = state.lists.enter().await;
     let app = &state.app;
     let reference = app.reference();
     let lang = staff.lang();

@@ -73,6 +73,12 @@ pub struct App {
 }
 
 impl App {
+    /// How many report changes this process has made: what [`crate::recent::Recent`]
+    /// entries are checked against.
+    pub fn changes_seen(&self) -> u64 {
+        self.changes.now()
+    }
+
     /// Loads the reference data and returns a ready application. `defaults` are the
     /// deployment's deadline limits; instansi overrides come from the store.
     pub async fn open(store: Arc<dyn Store>, clock: Arc<dyn Clock>, defaults: Limits) -> AppResult<App> {

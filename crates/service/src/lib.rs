@@ -15,7 +15,7 @@ mod images;
 mod notices;
 mod outbox;
 mod people;
-mod recent;
+pub mod recent;
 mod reports;
 mod secrets;
 pub mod updates;

@@ -173,8 +173,14 @@ impl App {
 
     /// Finds a report by tracking number for this actor.
     pub async fn find_by_tracking(&self, actor: &Actor, tracking: &TrackingNumber) -> AppResult<ReportView> {
-        let report = self.report_for(actor, tracking).await?;
-        self.view_loaded(actor, report).await
+        let not_found = || AppError::NotFound(format!("report {tracking}"));
+        let (report, events) = self.store().report_with_events(tracking).await?.ok_or_else(not_found)?;
+        // `view_of` refuses a report the actor may not see; the internal id says nothing
+        // to the caller.
+        self.view_of(actor, &report, &events).map_err(|e| match e {
+            AppError::NotFound(_) => not_found(),
+            e => e,
+        })
     }
 
     /// Where a report filed by this actor goes when it names no instansi: an integration

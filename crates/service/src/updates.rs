@@ -74,12 +74,10 @@ impl App {
     /// the view is for: `Actor::ReportLink` when speaking for the reporter.
     pub async fn find_as_filer(&self, actor: &Actor, tracking: &TrackingNumber) -> AppResult<(Actor, ReportView)> {
         let not_found = || AppError::NotFound(format!("report {tracking}"));
-        let report = self.store().report_by_tracking(tracking).await?.ok_or_else(not_found)?;
+        let (report, events) = self.store().report_with_events(tracking).await?.ok_or_else(not_found)?;
         let viewer = reporter_voice(actor, &report);
-        if access(&viewer, &report, &self.reference().orgs) == Access::None {
-            return Err(not_found());
-        }
-        let view = self.view_loaded(&viewer, report).await?;
+        // `view_of` refuses a report the viewer may not see as not found.
+        let view = self.view_of(&viewer, &report, &events).map_err(|_| not_found())?;
         Ok((viewer, view))
     }
 

@@ -386,6 +386,11 @@ impl Store for PgStore {
         Ok(Report { support_count, ..t.report.clone() })
     }
 
+    async fn report_with_events(&self, tracking: &TrackingNumber) -> StoreResult<Option<(Report, Vec<Event>)>> {
+        let mut conn = self.pool.acquire().await?;
+        reports::load_with_events(&mut conn, tracking).await
+    }
+
     async fn report_ids(&self, trackings: &[TrackingNumber]) -> StoreResult<Vec<ReportId>> {
         let mut conn = self.pool.acquire().await?;
         reports::ids_by_tracking(&mut conn, trackings).await

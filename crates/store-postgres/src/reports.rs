@@ -481,7 +481,8 @@ struct UnitJson {
 }
 
 /// Everything of a report in one statement: its row, and its units, organisations and
-/// clocks as JSON arrays (one round trip per page of reports, not four).
+/// clocks as JSON arrays (one round trip per page of reports, not four). `FROM reports r`
+/// follows.
 static LOAD: LazyLock<Arc<str>> = LazyLock::new(|| {
     format!(
         "SELECT id, {}, \
@@ -490,7 +491,7 @@ static LOAD: LazyLock<Arc<str>> = LazyLock::new(|| {
          COALESCE((SELECT json_agg(o.org_id) FROM report_orgs o WHERE o.report_id = r.id), '[]') AS orgs_json, \
          COALESCE((SELECT json_agg(d ORDER BY d.seq) FROM (SELECT seq, clock, holder_id, zone, limit_unit, \
          limit_count, started_at, due_at, state, paused_at, stopped_at, overdue_at, assumed_years FROM deadlines \
-         WHERE report_id = r.id) d), '[]') AS deadlines_json FROM reports r",
+         WHERE report_id = r.id) d), '[]') AS deadlines_json",
         column_list()
     )
     .into()
@@ -523,7 +524,7 @@ pub async fn load_many(conn: &mut PgConnection, ids: &[ReportId]) -> StoreResult
         return Ok(Vec::new());
     }
     let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    let sql = format!("{} WHERE r.id = ANY($1)", &*LOAD);
+    let sql = format!("{} FROM reports r WHERE r.id = ANY($1)", &*LOAD);
     let rows: Vec<LoadedRow> = sqlx::query_as(AssertSqlSafe(sql)).bind(&list).fetch_all(&mut *conn).await?;
     let mut reports: HashMap<i64, Report> = HashMap::with_capacity(rows.len());
     for row in rows {
@@ -533,9 +534,65 @@ pub async fn load_many(conn: &mut PgConnection, ids: &[ReportId]) -> StoreResult
     Ok(ids.iter().filter_map(|id| reports.remove(&id.0)).collect())
 }
 
+#[derive(serde::Deserialize)]
+struct EventJson {
+    seq: i64,
+    at: Timestamp,
+    actor_person: Option<i64>,
+    actor_org: Option<i64>,
+    actor_role: Option<String>,
+    from_status: Option<String>,
+    to_status: String,
+    visibility: String,
+    data: serde_json::Value,
+}
+
+#[derive(sqlx::FromRow)]
+struct LoadedWithEvents {
+    #[sqlx(flatten)]
+    loaded: LoadedRow,
+    events_json: serde_json::Value,
+}
+
+/// The report with this tracking number and its timeline, in one statement.
+pub async fn load_with_events(
+    conn: &mut PgConnection,
+    tracking: &TrackingNumber,
+) -> StoreResult<Option<(Report, Vec<Event>)>> {
+    let sql = format!(
+        "{}, COALESCE((SELECT json_agg(e ORDER BY e.seq) FROM (SELECT seq, at, actor_person, actor_org, actor_role, \
+         from_status, to_status, visibility, data FROM events WHERE report_id = r.id) e), '[]') AS events_json \
+         FROM reports r WHERE r.tracking = $1",
+        &*LOAD
+    );
+    let row: Option<LoadedWithEvents> =
+        sqlx::query_as(AssertSqlSafe(sql)).bind(tracking.as_str()).fetch_optional(&mut *conn).await?;
+    let Some(row) = row else { return Ok(None) };
+    let report = row.loaded.into_report()?;
+    let rows: Vec<EventJson> = from_json_value("events", row.events_json)?;
+    let events = rows
+        .into_iter()
+        .map(|e| {
+            EventRow {
+                seq: e.seq,
+                at: e.at,
+                actor_person: e.actor_person,
+                actor_org: e.actor_org,
+                actor_role: e.actor_role,
+                from_status: e.from_status,
+                to_status: e.to_status,
+                visibility: e.visibility,
+                data: e.data,
+            }
+            .into_event(report.id)
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Some((report, events)))
+}
+
 /// The report with this tracking number, loaded as [`load_many`] does.
 pub async fn load_by_tracking(conn: &mut PgConnection, tracking: &TrackingNumber) -> StoreResult<Option<Report>> {
-    let sql = format!("{} WHERE r.tracking = $1", &*LOAD);
+    let sql = format!("{} FROM reports r WHERE r.tracking = $1", &*LOAD);
     let row: Option<LoadedRow> =
         sqlx::query_as(AssertSqlSafe(sql)).bind(tracking.as_str()).fetch_optional(&mut *conn).await?;
     row.map(LoadedRow::into_report).transpose()

@@ -406,6 +406,11 @@ impl Store for SqliteStore {
         reports::load(&mut conn, id).await
     }
 
+    async fn report_with_events(&self, tracking: &TrackingNumber) -> StoreResult<Option<(Report, Vec<Event>)>> {
+        let mut conn = self.reader.acquire().await?;
+        reports::load_with_events(&mut conn, tracking).await
+    }
+
     async fn report_ids(&self, trackings: &[TrackingNumber]) -> StoreResult<Vec<ReportId>> {
         let mut conn = self.reader.acquire().await?;
         reports::ids_by_tracking(&mut conn, trackings).await

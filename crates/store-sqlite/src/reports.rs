@@ -340,6 +340,55 @@ pub async fn load_many(conn: &mut SqliteConnection, ids: &[ReportId]) -> StoreRe
     Ok(ids.iter().filter_map(|id| reports.remove(&id.0)).collect())
 }
 
+/// An event as [`load_with_events`] gathers it (`data` is the event's JSON itself).
+type EventTuple =
+    (i64, i64, Option<i64>, Option<i64>, Option<String>, Option<String>, String, String, serde_json::Value);
+
+#[derive(sqlx::FromRow)]
+struct LoadedWithEvents {
+    #[sqlx(flatten)]
+    loaded: LoadedRow,
+    events_json: String,
+}
+
+/// The report with this tracking number and its timeline, in one statement.
+pub async fn load_with_events(
+    conn: &mut SqliteConnection,
+    tracking: &TrackingNumber,
+) -> StoreResult<Option<(Report, Vec<Event>)>> {
+    let sql = format!(
+        "{LOAD}, (SELECT json_group_array(json_array(e.seq, e.at, e.actor_person, e.actor_org, e.actor_role, \
+         e.from_status, e.to_status, e.visibility, json(e.data))) FROM events e WHERE e.report_id = r.id) AS events_json \
+         FROM reports r WHERE r.tracking = ?"
+    );
+    let row: Option<LoadedWithEvents> =
+        sqlx::query_as(AssertSqlSafe(sql)).bind(tracking.as_str().to_string()).fetch_optional(&mut *conn).await?;
+    let Some(row) = row else { return Ok(None) };
+    let report = row.loaded.into_report()?;
+    let mut tuples: Vec<EventTuple> = from_json("events", &row.events_json)?;
+    tuples.sort_by_key(|e| e.0);
+    let events = tuples
+        .into_iter()
+        .map(|(seq, at, actor_person, actor_org, actor_role, from_status, to_status, visibility, data)| {
+            Ok(Event {
+                report: report.id,
+                seq,
+                at: ts("at", at)?,
+                actor: EventActor {
+                    person: actor_person.map(PersonId),
+                    org: actor_org.map(OrgId),
+                    role: parse_opt("actor_role", actor_role.as_deref(), Role::parse)?,
+                },
+                from: parse_opt("from_status", from_status.as_deref(), Status::parse)?,
+                to: parse("to_status", &to_status, Status::parse)?,
+                kind: aduan_store::codec::from_json_value("data", data)?,
+                visibility: parse("visibility", &visibility, Visibility::parse)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Some((report, events)))
+}
+
 /// The report with this tracking number, loaded as [`load_many`] does.
 pub async fn load_by_tracking(conn: &mut SqliteConnection, tracking: &TrackingNumber) -> StoreResult<Option<Report>> {
     let sql = format!("{LOAD} FROM reports r WHERE r.tracking = ?");

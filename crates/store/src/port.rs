@@ -154,6 +154,9 @@ pub trait Store: Send + Sync + 'static {
     /// page's reports in a fixed number of queries.
     async fn reports(&self, ids: &[ReportId]) -> StoreResult<Vec<Report>>;
     async fn report_by_tracking(&self, tracking: &TrackingNumber) -> StoreResult<Option<Report>>;
+    /// A report and its whole timeline (oldest first) in one read: what a page showing one
+    /// report needs.
+    async fn report_with_events(&self, tracking: &TrackingNumber) -> StoreResult<Option<(Report, Vec<Event>)>>;
     /// The ids of the reports with these tracking numbers, in the order asked (numbers
     /// without a report are left out).
     async fn report_ids(&self, trackings: &[TrackingNumber]) -> StoreResult<Vec<ReportId>>;

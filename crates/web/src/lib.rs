@@ -82,12 +82,21 @@ pub struct AppState {
     pub home_counts: Arc<html::CountsCache>,
     /// How many lists are worked on at once.
     pub lists: Arc<gate::ListGate>,
+    /// Open311's answers to the public's list requests, kept while no report changes.
+    pub(crate) open311_pages: Arc<open311::PublicPages>,
 }
 
 impl AppState {
     pub fn new(app: Arc<App>, settings: WebSettings) -> Self {
         let limits = Arc::new(RateLimits::new(&settings));
-        AppState { app, settings: Arc::new(settings), limits, home_counts: Arc::default(), lists: Arc::default() }
+        AppState {
+            app,
+            settings: Arc::new(settings),
+            limits,
+            home_counts: Arc::default(),
+            lists: Arc::default(),
+            open311_pages: Arc::new(open311::public_pages()),
+        }
     }
 }
 

@@ -734,6 +734,44 @@ async fn requests_follow_the_schema_and_show_progress() {
 }
 
 #[tokio::test]
+async fn a_kept_public_list_is_given_again_only_until_a_report_changes() {
+    let w = world("kept-lists").await;
+    let id = w.file(&w.kutim_key, ROAD).await;
+    let report = w.report(&id).await;
+    w.verify(report.id, false).await;
+    let row = |body: &str| -> Value {
+        let list = assert_valid(&schemas().requests, body);
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["service_request_id"] == id.as_str())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (_, first) = w.get("requests.json", &[]).await;
+    assert_eq!(row(&first)["status_notes"], Value::Null);
+    let (_, again) = w.get("requests.json", &[]).await;
+    assert_eq!(first, again);
+    // An answer: the next list shows it at once, not the kept one.
+    w.dispose(report.id).await;
+    w.answer(report.id, "Lubang sudah ditambal pada hari Senin.").await;
+    let (_, answered) = w.get("requests.json", &[]).await;
+    assert_eq!(row(&answered)["status_notes"], "Lubang sudah ditambal pada hari Senin.");
+    // XML is kept apart from JSON.
+    let (_, as_xml) = w.get("requests.xml", &[]).await;
+    assert!(as_xml.starts_with("<?xml"), "{as_xml}");
+    let (status, body) = w
+        .post(
+            "servicerequestupdates.json",
+            &[("api_key", &w.kutim_key), ("service_request_id", &id), ("status", "FIXED")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, closed) = w.get("requests.json", &[]).await;
+    assert_eq!(row(&closed)["status"], "closed");
+}
+
+#[tokio::test]
 async fn request_lists_filter_and_page() {
     let w = world("lists").await;
     let mut public = Vec::new();

@@ -91,6 +91,9 @@ pub async fn transitions_round_trip_through_the_whole_lifecycle(store: Arc<dyn S
 
     let events = f.store.events(r.id).await.expect("events");
     assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=events.len() as i64).collect::<Vec<_>>());
+    let together = f.store.report_with_events(&r.tracking).await.expect("read").expect("found");
+    assert_eq!(together, (r.clone(), events.clone()), "one read gives the report and its timeline");
+    assert!(f.store.report_with_events(&f.tracking()).await.expect("read").is_none());
     assert!(events.windows(2).all(|w| w[0].at <= w[1].at));
     assert!(matches!(events.last().map(|e| &e.kind), Some(EventKind::Appealed { .. })));
     let note = events.iter().find(|e| matches!(e.kind, EventKind::InternalNote { .. })).expect("note");

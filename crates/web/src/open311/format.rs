@@ -2,7 +2,7 @@
 //! one [`Doc`]; both formats are written from it, so they cannot drift apart.
 
 use aduan_domain::time::{Timestamp, Zone};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::SecondsFormat;
 use quick_xml::Writer;
@@ -10,7 +10,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde_json::{Map, Value};
 
 /// Chosen by the path's suffix: `requests.json`, `requests.xml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Json,
     Xml,
@@ -119,28 +119,43 @@ pub struct Doc {
     pub body: Node,
 }
 
+/// A document written out, ready to send (and to keep for the next request).
+#[derive(Clone)]
+pub struct Written {
+    pub content_type: &'static str,
+    pub body: axum::body::Bytes,
+}
+
+impl Written {
+    pub fn respond(&self, status: StatusCode) -> Response {
+        (status, [(header::CONTENT_TYPE, self.content_type)], self.body.clone()).into_response()
+    }
+}
+
 impl Doc {
     pub fn list(root: &'static str, item: &'static str, items: Vec<Node>) -> Doc {
         Doc { root, body: Node::List(item, items) }
     }
 
     pub fn render(&self, format: Format, status: StatusCode) -> Response {
-        match format {
-            Format::Json => {
-                let mut response = (status, axum::Json(self.body.to_json())).into_response();
-                response
-                    .headers_mut()
-                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
-                response
+        match self.bytes(format) {
+            Ok(body) => body.respond(status),
+            Err(e) => {
+                tracing::error!(error = %e, "open311: could not write the answer");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }
-            Format::Xml => match self.xml() {
-                Ok(body) => (status, [(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response(),
-                Err(e) => {
-                    tracing::error!(error = %e, "open311: could not write XML");
-                    StatusCode::INTERNAL_SERVER_ERROR.into_response()
-                }
-            },
         }
+    }
+
+    /// The document written out in a format.
+    pub fn bytes(&self, format: Format) -> std::io::Result<Written> {
+        Ok(match format {
+            Format::Json => Written {
+                content_type: "application/json; charset=utf-8",
+                body: serde_json::to_vec(&self.body.to_json())?.into(),
+            },
+            Format::Xml => Written { content_type: "text/xml; charset=utf-8", body: self.xml()?.into() },
+        })
     }
 
     fn xml(&self) -> std::io::Result<Vec<u8>> {

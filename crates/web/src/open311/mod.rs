@@ -18,6 +18,7 @@ mod updates;
 
 use crate::AppState;
 use crate::client::ClientAddr;
+use aduan_domain::permission::Actor;
 use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
@@ -76,21 +77,74 @@ async fn get_resource(
         let (name, _) = target(&segment)?;
         let params = query(&state, &uri)?;
         match name {
-            "discovery" => discovery::get(&state, &headers),
-            "services" => services::list(&state),
+            "discovery" => discovery::get(&state, &headers).map(Answer::Doc),
+            "services" => services::list(&state).map(Answer::Doc),
             "requests" => {
                 let reader = auth::reader(&state, &params).await?;
-                if reader == aduan_domain::permission::Actor::Public {
-                    state.limits.check_read(addr).map_err(|p| Open311Error::rate_limited(&p))?;
+                if reader != Actor::Public {
+                    let _place = state.lists.enter().await;
+                    return requests::list(&state, &reader, &params).await.map(Answer::Doc);
                 }
-                let _place = state.lists.enter().await;
-                requests::list(&state, &reader, &params).await
+                state.limits.check_read(addr).map_err(|p| Open311Error::rate_limited(&p))?;
+                public_requests(&state, &params, format, uri.query().unwrap_or_default()).await.map(Answer::Written)
             }
-            "servicerequestupdates" => updates::list(&state, &auth::reader(&state, &params).await?, &params).await,
+            "servicerequestupdates" => {
+                updates::list(&state, &auth::reader(&state, &params).await?, &params).await.map(Answer::Doc)
+            }
             _ => Err(Open311Error::not_found(format!("no Open311 resource {name}"))),
         }
     };
-    respond(format, reply.await)
+    match reply.await {
+        Ok(Answer::Doc(doc)) => doc.render(format, StatusCode::OK),
+        Ok(Answer::Written(written)) => written.respond(StatusCode::OK),
+        Err(e) => e.render(format),
+    }
+}
+
+/// Open311's written answers to the public's list requests, by format and query.
+pub(crate) type PublicPages = aduan_service::recent::Recent<(Format, String), format::Written>;
+
+/// How long a kept answer serves at most, how many are kept, and the largest kept (a
+/// page of a hundred requests is well under it; the memory they take stays under 16 MB).
+const PAGE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+const PAGES_KEPT: usize = 32;
+const LARGEST_KEPT: usize = 512 * 1024;
+
+pub(crate) fn public_pages() -> PublicPages {
+    PublicPages::new(PAGE_TTL, PAGES_KEPT)
+}
+
+/// A document to write, or one written already.
+enum Answer {
+    Doc(format::Doc),
+    Written(format::Written),
+}
+
+/// `GET requests` as the public asks for it. The same question gets the same answer
+/// until a report changes, so the written answer is kept and given again while no report
+/// changed in this process, for at most a few seconds (changes made by another process
+/// show within them).
+async fn public_requests(
+    state: &AppState,
+    params: &params::Params,
+    format: Format,
+    query: &str,
+) -> Result<format::Written, Open311Error> {
+    let key = (format, query.to_string());
+    let generation = state.app.changes_seen();
+    if let Some(kept) = state.open311_pages.get(&key, generation) {
+        return Ok(format::Written::clone(&kept));
+    }
+    let _place = state.lists.enter().await;
+    let doc = requests::list(state, &Actor::Public, params).await?;
+    let written = doc.bytes(format).map_err(|e| {
+        tracing::error!(error = %e, "open311: could not write the answer");
+        Open311Error::new(StatusCode::INTERNAL_SERVER_ERROR, "the answer could not be written")
+    })?;
+    if written.body.len() <= LARGEST_KEPT {
+        state.open311_pages.put(key, generation, std::sync::Arc::new(written.clone()));
+    }
+    Ok(written)
 }
 
 async fn post_resource(

@@ -170,6 +170,10 @@ pub enum SeedCommand {
         /// Random seed, for repeatable data.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Batches imported at once while the next is generated: 2 keeps both cores of a
+        /// PostgreSQL server busy; on SQLite imports queue for the one writer anyway.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=8))]
+        in_flight: u16,
     },
 }
 

@@ -649,8 +649,17 @@ fn search_text(rng: &mut StdRng) -> String {
     kind.choose(rng).copied().unwrap_or("jalan").replace(' ', "+")
 }
 
-/// Random list filters in the portal's (`id`) or the API's (`en`) names.
-fn filters(rng: &mut StdRng, m: &Material, portal: bool) -> Vec<String> {
+/// The names a surface gives its list filters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Names {
+    /// The portal's `/laporan` and the API.
+    Portal,
+    Api,
+}
+
+/// Random list filters, as the portal or the API names them.
+fn filters(rng: &mut StdRng, m: &Material, names: Names) -> Vec<String> {
+    let portal = names == Names::Portal;
     let mut q = Vec::new();
     let statuses = ["forwarded", "in_progress", "responded", "closed"];
     if rng.random_bool(0.5)
@@ -661,18 +670,18 @@ fn filters(rng: &mut StdRng, m: &Material, portal: bool) -> Vec<String> {
     if rng.random_bool(0.4)
         && let Some(c) = m.categories.choose(rng)
     {
-        q.push(format!("{}={c}", if portal { "kategori" } else { "category" }));
+        q.push(format!("category={c}"));
     }
     match rng.random_range(0..3) {
         0 => {
             if let Some(p) = m.provinces.choose(rng) {
-                q.push(if portal { format!("provinsi={p}") } else { format!("region={p}") });
+                q.push(if portal { format!("province={p}") } else { format!("region={p}") });
             }
         }
         1 => {
             if let Some(r) = m.regencies.choose(rng) {
                 let province = r.split('.').next().unwrap_or_default();
-                q.push(if portal { format!("provinsi={province}&kabupaten={r}") } else { format!("region={r}") });
+                q.push(if portal { format!("province={province}&regency={r}") } else { format!("region={r}") });
             }
         }
         _ => {}
@@ -685,7 +694,7 @@ fn filters(rng: &mut StdRng, m: &Material, portal: bool) -> Vec<String> {
     if rng.random_bool(0.3) {
         let year = rng.random_range(2024..=2026);
         q.push(if portal {
-            format!("dari={year}-01-01&sampai={year}-06-30")
+            format!("from={year}-01-01&to={year}-06-30")
         } else {
             format!("from={year}-01-01&to={year}-07-01")
         });
@@ -727,11 +736,11 @@ impl Route {
         let staff = rng.random_range(0..m.sessions.len().max(1));
         match self {
             Route::Home => Case::public("/".into()),
-            Route::PublicList => Case::public(format!("/laporan?{}", filters(rng, m, true).join("&"))),
+            Route::PublicList => Case::public(format!("/laporan?{}", filters(rng, m, Names::Portal).join("&"))),
             Route::PublicSearch => {
                 let mut q = vec![format!("q={}", search_text(rng))];
                 if rng.random_bool(0.5) {
-                    q.extend(filters(rng, m, true));
+                    q.extend(filters(rng, m, Names::Portal));
                 }
                 Case::public(format!("/laporan?{}", q.join("&")))
             }
@@ -776,17 +785,19 @@ impl Route {
                 };
                 Case { path: format!("/staf/laporan/{t}"), who: Who::Cookie(staff), pages: 1 }
             }
-            Route::ApiList => Case::public(format!("/api/v1/reports?limit=50&{}", filters(rng, m, false).join("&"))),
+            Route::ApiList => {
+                Case::public(format!("/api/v1/reports?limit=50&{}", filters(rng, m, Names::Api).join("&")))
+            }
             Route::ApiSearch => {
                 let mut q = vec![format!("q={}", search_text(rng))];
                 if rng.random_bool(0.5) {
-                    q.extend(filters(rng, m, false));
+                    q.extend(filters(rng, m, Names::Api));
                 }
                 let who = if rng.random_bool(0.3) { Who::Bearer(staff) } else { Who::Public };
                 Case { path: format!("/api/v1/reports?limit=50&{}", q.join("&")), who, pages: 1 }
             }
             Route::ApiListNextPages => Case {
-                path: format!("/api/v1/reports?limit=100&{}", filters(rng, m, false).join("&")),
+                path: format!("/api/v1/reports?limit=100&{}", filters(rng, m, Names::Api).join("&")),
                 who: Who::Public,
                 pages: rng.random_range(2..=5),
             },

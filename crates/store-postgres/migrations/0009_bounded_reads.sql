@@ -30,18 +30,46 @@ JOIN reports r ON r.id = up.report_id
 JOIN organisations o ON o.id = up.org_id
 WHERE NOT (o.kind = 'national' AND o.parent_id IS NULL);
 
--- Lists read in submission order by category, instansi and reporter, and the map's
--- located reports, with the id that breaks ties in the index itself.
+-- Every index a list is read from carries the columns lists filter on (status,
+-- confidential, category_id, instansi_id, region_code): a page or a count tests the
+-- filters on the index entries (an index-only scan) and reads a report only to show it.
+-- Lists by category, instansi and reporter break ties by id in the index itself; the
+-- map's located reports and the public's (not confidential) get an index too.
+DROP INDEX reports_submitted;
+CREATE INDEX reports_submitted ON reports (submitted_at, id) INCLUDE (status, confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_status;
+CREATE INDEX reports_status ON reports (status, submitted_at, id) INCLUDE (confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_status_queue;
+CREATE INDEX reports_status_queue ON reports (status, queue_due_at, id)
+    INCLUDE (confidential, category_id, instansi_id, region_code);
 DROP INDEX reports_category;
-CREATE INDEX reports_category ON reports (category_id, submitted_at, id);
+CREATE INDEX reports_category ON reports (category_id, submitted_at, id)
+    INCLUDE (status, confidential, instansi_id, region_code);
 DROP INDEX reports_instansi;
-CREATE INDEX reports_instansi ON reports (instansi_id, submitted_at, id);
+CREATE INDEX reports_instansi ON reports (instansi_id, submitted_at, id)
+    INCLUDE (status, confidential, category_id, region_code);
+DROP INDEX reports_province;
+CREATE INDEX reports_province ON reports (province_code, submitted_at, id)
+    INCLUDE (status, confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_regency;
+CREATE INDEX reports_regency ON reports (regency_code, submitted_at, id)
+    INCLUDE (status, confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_province_status;
+CREATE INDEX reports_province_status ON reports (province_code, status, submitted_at, id)
+    INCLUDE (confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_regency_status;
+CREATE INDEX reports_regency_status ON reports (regency_code, status, submitted_at, id)
+    INCLUDE (confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_overdue;
+CREATE INDEX reports_overdue ON reports (queue_due_at, id)
+    INCLUDE (status, confidential, category_id, instansi_id, region_code) WHERE marked_overdue;
 DROP INDEX reports_reporter;
-CREATE INDEX reports_reporter ON reports (reporter_person_id, submitted_at, id) WHERE reporter_person_id IS NOT NULL;
-CREATE INDEX reports_located ON reports (submitted_at, id) WHERE lat IS NOT NULL AND lon IS NOT NULL;
--- Public lists: a status's reports that are not confidential, newest first; a count or a
--- numbered page reads the index alone.
-CREATE INDEX reports_public_status ON reports (status, submitted_at, id) WHERE NOT confidential;
+CREATE INDEX reports_reporter ON reports (reporter_person_id, submitted_at, id)
+    INCLUDE (status, confidential, category_id, instansi_id, region_code) WHERE reporter_person_id IS NOT NULL;
+CREATE INDEX reports_located ON reports (submitted_at, id)
+    INCLUDE (status, confidential, category_id, instansi_id, region_code) WHERE lat IS NOT NULL AND lon IS NOT NULL;
+CREATE INDEX reports_public_status ON reports (status, submitted_at, id)
+    INCLUDE (confidential, category_id, instansi_id, region_code) WHERE NOT confidential;
 -- A public search of a common word walks public reports newest filed first; unverified
 -- ones (a flood of them included) are not in the way.
 CREATE INDEX reports_public ON reports (id)

@@ -8,13 +8,15 @@
 //! [`SCAN_LIMIT`] of them a page.
 
 use aduan_domain::ids::{CategoryId, OrgId, ReportId};
-use aduan_domain::region::{RegionCode, RegionLevel};
+use aduan_domain::region::RegionCode;
 use aduan_domain::report::{Channel, GeoPoint, Privacy, ReportType};
 use aduan_domain::status::Status;
 use aduan_domain::time::{Timestamp, Zone};
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::codec::{checked, parse};
-use aduan_store::plan::{Branch, PLAN_CAP, Path, PathCounter, SCAN_LIMIT, choose, implied, paths};
+use aduan_store::plan::{
+    Branch, INDEX_COLUMNS, PLAN_CAP, Path, PathCounter, SCAN_LIMIT, choose, implied, paths, push_index_filter,
+};
 use aduan_store::search::{filter_tokens, stems};
 use aduan_store::{Count, Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
 use async_trait::async_trait;
@@ -141,7 +143,11 @@ fn push_branch(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, b: &Branch, aft
     let deadline = f.order == SortOrder::Deadline;
     let key = if deadline { "queue_due_at" } else { "submitted_at" };
     let id = b.id_column();
-    q.push("SELECT ").push(key).push(" AS k, ").push(id).push(" AS id FROM ").push(b.table()).push(" WHERE ");
+    q.push("SELECT ").push(key).push(" AS k, ").push(id).push(" AS id");
+    if b.covers_filters() {
+        q.push(", ").push(INDEX_COLUMNS);
+    }
+    q.push(" FROM ").push(b.table()).push(" WHERE ");
     b.push_condition(q);
     if let Some(t) = f.submitted_from {
         q.push(" AND submitted_at >= ").push_bind(t);
@@ -186,8 +192,9 @@ fn exact(f: &ReportFilter, d: &Driver) -> bool {
     matches!(d, Driver::Path(path) if implied(f, path))
 }
 
-/// `FROM … r WHERE true`: the reports the driver names, as `r`, with their sort key `k`;
-/// a path's first `offset` entries passed over.
+/// `FROM … WHERE true`: a path's entries as `c` (their sort key `k`; the first `offset`
+/// passed over) with the reports they name as `r` when `with_row`, or the reports the
+/// other drivers read, as `r`.
 fn push_source(
     q: &mut QueryBuilder<Postgres>,
     f: &ReportFilter,
@@ -195,17 +202,19 @@ fn push_source(
     after: Option<Cursor>,
     limit: Option<i64>,
     offset: i64,
+    with_row: bool,
 ) {
+    let join = if with_row { ") c JOIN reports r ON r.id = c.id WHERE true" } else { ") c WHERE true" };
     match d {
         Driver::Path(path) => {
             q.push(" FROM (");
             push_path_from(q, f, path, after, limit, offset);
-            q.push(") c JOIN reports r ON r.id = c.id WHERE true");
+            q.push(join);
         }
         Driver::WholePath(path) => {
             q.push(" FROM (");
             push_path(q, f, path, None, None);
-            q.push(") c JOIN reports r ON r.id = c.id WHERE true");
+            q.push(join);
         }
         Driver::Bitmap => {
             // OFFSET 0 keeps it a subquery of its own: every match through the GIN index.
@@ -225,7 +234,7 @@ fn push_source(
     if !matches!(d, Driver::Path(_))
         && let Some(c) = after
     {
-        q.push(" AND r.id < ").push_bind(c.id.0);
+        q.push(if matches!(d, Driver::WholePath(_)) { " AND c.id < " } else { " AND r.id < " }).push_bind(c.id.0);
     }
 }
 
@@ -241,13 +250,41 @@ fn push_tsquery(q: &mut QueryBuilder<Postgres>, f: &ReportFilter) {
     q.push(")");
 }
 
-/// The whole filter, as conditions on `r`.
+/// Where the filters on [`INDEX_COLUMNS`] are checked: on the path's entries when its
+/// indexes carry them (no report is read for an entry they leave out), else on `r`.
+fn index_alias(d: &Driver) -> &'static str {
+    match d {
+        Driver::Path(path) | Driver::WholePath(path) if path.iter().all(Branch::covers_filters) => "c",
+        _ => "r",
+    }
+}
+
+/// Whether the filter tests something only a report's row holds.
+fn needs_row(f: &ReportFilter, d: &Driver) -> bool {
+    let reach_only = |p: &Path| p.iter().all(|b| matches!(b, Branch::Reach(..)));
+    let scope = match &f.scope {
+        Scope::Within(_) => !matches!(d, Driver::Path(p) | Driver::WholePath(p) if reach_only(p)),
+        Scope::Reporter(_) => true,
+        Scope::All | Scope::Public => false,
+    };
+    index_alias(d) == "r"
+        || scope
+        || f.search_text().is_some()
+        || f.unit.is_some()
+        || f.channel.is_some()
+        || f.updated_from.is_some()
+        || f.updated_before.is_some()
+        || f.overdue
+        || f.ombudsman_flagged
+        || f.located
+}
+
+/// The whole filter: its index columns' conditions on the path's entries (or `r`), the
+/// rest on `r`. The driver only narrows.
 fn push_filter(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, d: &Driver) {
+    push_index_filter(q, f, index_alias(d));
     match &f.scope {
-        Scope::All => {}
-        Scope::Public => {
-            q.push(" AND NOT r.confidential");
-        }
+        Scope::All | Scope::Public => {}
         Scope::Within(org) => {
             let reach_only = |p: &Path| p.iter().all(|b| matches!(b, Branch::Reach(..)));
             if !matches!(d, Driver::Path(p) | Driver::WholePath(p) if reach_only(p)) {
@@ -259,33 +296,6 @@ fn push_filter(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, d: &Driver) {
             q.push(" AND r.reporter_person_id = ").push_bind(p.0);
         }
     }
-    let shown: Vec<&'static str> = f.shown_statuses().into_iter().map(Status::as_str).collect();
-    if shown.len() < Status::ALL.len() {
-        q.push(" AND r.status = ANY(").push_bind(shown).push(")");
-    }
-    if !f.categories.is_empty() {
-        let categories: Vec<i64> = f.categories.iter().map(|c| c.0).collect();
-        q.push(" AND r.category_id = ANY(").push_bind(categories).push(")");
-    }
-    if let Some(region) = &f.region {
-        match region.level() {
-            RegionLevel::Province => {
-                q.push(" AND r.province_code = ").push_bind(region.as_str().to_string());
-            }
-            RegionLevel::Regency => {
-                q.push(" AND r.regency_code = ").push_bind(region.as_str().to_string());
-            }
-            RegionLevel::District | RegionLevel::Village => {
-                // Codes have fixed widths and sort bytewise (COLLATE "C"): everything inside
-                // 64.08.01 sorts between "64.08.01" and "64.08.01/".
-                q.push(" AND r.region_code >= ").push_bind(region.as_str().to_string());
-                q.push(" AND r.region_code < ").push_bind(format!("{}/", region.as_str()));
-            }
-        }
-    }
-    if let Some(i) = f.instansi {
-        q.push(" AND r.instansi_id = ").push_bind(i.0);
-    }
     if let Some(u) = f.unit {
         q.push(" AND EXISTS (SELECT 1 FROM report_units u WHERE u.report_id = r.id AND u.unit_id = ").push_bind(u.0);
         q.push(")");
@@ -293,11 +303,14 @@ fn push_filter(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, d: &Driver) {
     if let Some(c) = f.channel {
         q.push(" AND r.channel = ").push_bind(c.as_str());
     }
-    if let Some(t) = f.submitted_from {
-        q.push(" AND r.submitted_at >= ").push_bind(t);
-    }
-    if let Some(t) = f.submitted_before {
-        q.push(" AND r.submitted_at < ").push_bind(t);
+    // A path's branches keep to the submission dates; the other drivers do not.
+    if !matches!(d, Driver::Path(_) | Driver::WholePath(_)) {
+        if let Some(t) = f.submitted_from {
+            q.push(" AND r.submitted_at >= ").push_bind(t);
+        }
+        if let Some(t) = f.submitted_before {
+            q.push(" AND r.submitted_at < ").push_bind(t);
+        }
     }
     if let Some(t) = f.updated_from {
         q.push(" AND r.updated_at >= ").push_bind(t);
@@ -313,9 +326,6 @@ fn push_filter(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, d: &Driver) {
     }
     if f.located {
         q.push(" AND r.lat IS NOT NULL AND r.lon IS NOT NULL");
-    }
-    if f.exclude_confidential {
-        q.push(" AND NOT r.confidential");
     }
     if f.search_text().is_some() && !matches!(d, Driver::Bitmap) {
         q.push(" AND r.search @@ ");
@@ -414,7 +424,7 @@ pub async fn list(
          r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, r.marked_overdue AS overdue, \
          r.queue_due_at AS due_at, r.queue_due_zone AS due_zone",
     );
-    push_source(&mut q, f, &d, page.after, Some(driver_read), driver_skip);
+    push_source(&mut q, f, &d, page.after, Some(driver_read), driver_skip, true);
     push_filter(&mut q, f, &d);
     push_order(&mut q, f, &d);
     q.push(" LIMIT ").push_bind(i64::from(limit) + 1).push(" OFFSET ").push_bind(rows_skip);
@@ -488,7 +498,7 @@ pub async fn count(pool: &PgPool, terms: &TermStats, f: &ReportFilter, enough: u
         Driver::WholePath(_) | Driver::Bitmap => None,
     };
     let mut q = QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1");
-    push_source(&mut q, f, &d, None, bounded, 0);
+    push_source(&mut q, f, &d, None, bounded, 0, needs_row(f, &d));
     push_filter(&mut q, f, &d);
     q.push(" LIMIT ").push_bind(bound).push(") m");
     let (matched,): (i64,) = q.build_query_as().persistent(false).fetch_one(pool).await?;

@@ -30,13 +30,43 @@ JOIN reports r ON r.id = up.report_id
 JOIN organisations o ON o.id = up.org_id
 WHERE NOT (o.kind = 'national' AND o.parent_id IS NULL);
 
--- A reporter's own reports and the map's located reports, each read newest first.
+-- Every index a list is read from carries, beyond its key, the columns lists filter on
+-- (status, confidential, category_id, instansi_id, region_code): a page or a count tests
+-- the filters on the index entries and reads a report only to show it. A reporter's own
+-- reports, the map's located ones and the public's (not confidential) get an index too.
+DROP INDEX reports_submitted;
+CREATE INDEX reports_submitted ON reports (submitted_at, id, status, confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_status;
+CREATE INDEX reports_status ON reports (status, submitted_at, id, confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_status_queue;
+CREATE INDEX reports_status_queue ON reports (status, queue_due_at, id, confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_instansi;
+CREATE INDEX reports_instansi ON reports (instansi_id, submitted_at, id, status, confidential, category_id, region_code);
+DROP INDEX reports_category;
+CREATE INDEX reports_category ON reports (category_id, submitted_at, id, status, confidential, instansi_id, region_code);
+DROP INDEX reports_province;
+CREATE INDEX reports_province
+    ON reports (province_code, submitted_at, id, status, confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_regency;
+CREATE INDEX reports_regency
+    ON reports (regency_code, submitted_at, id, status, confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_province_status;
+CREATE INDEX reports_province_status
+    ON reports (province_code, status, submitted_at, id, confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_regency_status;
+CREATE INDEX reports_regency_status
+    ON reports (regency_code, status, submitted_at, id, confidential, category_id, instansi_id, region_code);
+DROP INDEX reports_overdue;
+CREATE INDEX reports_overdue ON reports (queue_due_at, id, status, confidential, category_id, instansi_id, region_code)
+    WHERE marked_overdue;
 DROP INDEX reports_reporter;
-CREATE INDEX reports_reporter ON reports (reporter_person_id, submitted_at, id) WHERE reporter_person_id IS NOT NULL;
-CREATE INDEX reports_located ON reports (submitted_at, id) WHERE lat IS NOT NULL AND lon IS NOT NULL;
--- Public lists: a status's reports that are not confidential, newest first; a count or a
--- numbered page reads the index alone.
-CREATE INDEX reports_public_status ON reports (status, submitted_at, id) WHERE NOT confidential;
+CREATE INDEX reports_reporter
+    ON reports (reporter_person_id, submitted_at, id, status, confidential, category_id, instansi_id, region_code)
+    WHERE reporter_person_id IS NOT NULL;
+CREATE INDEX reports_located ON reports (submitted_at, id, status, confidential, category_id, instansi_id, region_code)
+    WHERE lat IS NOT NULL AND lon IS NOT NULL;
+CREATE INDEX reports_public_status ON reports (status, submitted_at, id, category_id, instansi_id, region_code, confidential)
+    WHERE NOT confidential;
 
 -- The text index now also holds facet tokens (`_p`, `_s_closed`, `_o_12`, …; see the
 -- store's `search` module), which `_` keeps whole. Its rows are written by the program

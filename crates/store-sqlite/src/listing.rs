@@ -8,13 +8,15 @@
 use crate::search_text::match_expression;
 use crate::time::{micros, ts};
 use aduan_domain::ids::{CategoryId, OrgId, ReportId};
-use aduan_domain::region::{RegionCode, RegionLevel};
+use aduan_domain::region::RegionCode;
 use aduan_domain::report::{Channel, GeoPoint, Privacy, ReportType};
 use aduan_domain::status::Status;
 use aduan_domain::time::Zone;
 use aduan_domain::tracking::TrackingNumber;
 use aduan_store::codec::{checked, parse};
-use aduan_store::plan::{Branch, PLAN_CAP, Path, PathCounter, SCAN_LIMIT, choose, implied};
+use aduan_store::plan::{
+    Branch, INDEX_COLUMNS, PLAN_CAP, Path, PathCounter, SCAN_LIMIT, choose, implied, push_index_filter, tokens_imply,
+};
 use aduan_store::{Count, Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
@@ -68,7 +70,11 @@ fn push_branch(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, b: &Branch, after
         Branch::Overdue => Some("reports_overdue"),
         Branch::All => Some("reports_submitted"),
     };
-    q.push("SELECT ").push(key).push(" AS k, ").push(id).push(" AS id FROM ").push(b.table());
+    q.push("SELECT ").push(key).push(" AS k, ").push(id).push(" AS id");
+    if b.covers_filters() {
+        q.push(", ").push(INDEX_COLUMNS);
+    }
+    q.push(" FROM ").push(b.table());
     if let Some(index) = index {
         q.push(" INDEXED BY ").push(index);
     }
@@ -125,18 +131,47 @@ fn push_driver_from(
     }
 }
 
-/// The driver reads exactly the filter's reports: see [`implied`].
+/// The driver reads exactly the filter's reports: see [`implied`] and [`tokens_imply`].
 fn exact(f: &ReportFilter, d: &Driver) -> bool {
-    matches!(d, Driver::Path(path) if implied(f, path))
+    match d {
+        Driver::Path(path) => implied(f, path),
+        Driver::Search(_) => tokens_imply(f),
+    }
 }
 
-/// The whole filter, as conditions on `r` (the driver only narrows).
+/// Where the filters on [`INDEX_COLUMNS`] are checked: on the driver's entries when its
+/// indexes carry them (no report is read for an entry they leave out), else on `r`.
+fn index_alias(d: &Driver) -> &'static str {
+    match d {
+        Driver::Path(path) if path.iter().all(Branch::covers_filters) => "c",
+        _ => "r",
+    }
+}
+
+/// Whether the filter tests something only a report's row holds.
+fn needs_row(f: &ReportFilter, d: &Driver) -> bool {
+    let scope = match &f.scope {
+        Scope::Within(_) => !matches!(d, Driver::Path(p) if p.iter().all(|b| matches!(b, Branch::Reach(..)))),
+        Scope::Reporter(_) => true,
+        Scope::All | Scope::Public => false,
+    };
+    index_alias(d) == "r"
+        || scope
+        || f.unit.is_some()
+        || f.channel.is_some()
+        || f.updated_from.is_some()
+        || f.updated_before.is_some()
+        || f.overdue
+        || f.ombudsman_flagged
+        || f.located
+}
+
+/// The whole filter: its index columns' conditions on the driver (or `r`), the rest on
+/// `r`. The driver only narrows.
 fn push_filter(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, d: &Driver) {
+    push_index_filter(q, f, index_alias(d));
     match &f.scope {
-        Scope::All => {}
-        Scope::Public => {
-            q.push(" AND r.confidential = 0");
-        }
+        Scope::All | Scope::Public => {}
         Scope::Within(org) => {
             let read_by_reach = matches!(d, Driver::Path(p) if p.iter().all(|b| matches!(b, Branch::Reach(..))));
             if !read_by_reach {
@@ -148,42 +183,6 @@ fn push_filter(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, d: &Driver) {
             q.push(" AND r.reporter_person_id = ").push_bind(p.0);
         }
     }
-    let shown: Vec<&'static str> = f.shown_statuses().into_iter().map(Status::as_str).collect();
-    if shown.len() < Status::ALL.len() {
-        q.push(" AND r.status IN (");
-        let mut list = q.separated(", ");
-        for s in shown {
-            list.push_bind(s);
-        }
-        q.push(")");
-    }
-    if !f.categories.is_empty() {
-        q.push(" AND r.category_id IN (");
-        let mut list = q.separated(", ");
-        for c in &f.categories {
-            list.push_bind(c.0);
-        }
-        q.push(")");
-    }
-    if let Some(region) = &f.region {
-        match region.level() {
-            RegionLevel::Province => {
-                q.push(" AND r.province_code = ").push_bind(region.as_str().to_string());
-            }
-            RegionLevel::Regency => {
-                q.push(" AND r.regency_code = ").push_bind(region.as_str().to_string());
-            }
-            RegionLevel::District | RegionLevel::Village => {
-                // Codes have fixed widths: everything inside 64.08.01 sorts between
-                // "64.08.01" and "64.08.01/".
-                q.push(" AND r.region_code >= ").push_bind(region.as_str().to_string());
-                q.push(" AND r.region_code < ").push_bind(format!("{}/", region.as_str()));
-            }
-        }
-    }
-    if let Some(i) = f.instansi {
-        q.push(" AND r.instansi_id = ").push_bind(i.0);
-    }
     if let Some(u) = f.unit {
         q.push(" AND EXISTS (SELECT 1 FROM report_units u WHERE u.report_id = r.id AND u.unit_id = ").push_bind(u.0);
         q.push(")");
@@ -191,11 +190,14 @@ fn push_filter(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, d: &Driver) {
     if let Some(c) = f.channel {
         q.push(" AND r.channel = ").push_bind(c.as_str());
     }
-    if let Some(t) = f.submitted_from {
-        q.push(" AND r.submitted_at >= ").push_bind(micros(t));
-    }
-    if let Some(t) = f.submitted_before {
-        q.push(" AND r.submitted_at < ").push_bind(micros(t));
+    // A path's branches keep to the submission dates; the text index does not.
+    if matches!(d, Driver::Search(_)) {
+        if let Some(t) = f.submitted_from {
+            q.push(" AND r.submitted_at >= ").push_bind(micros(t));
+        }
+        if let Some(t) = f.submitted_before {
+            q.push(" AND r.submitted_at < ").push_bind(micros(t));
+        }
     }
     if let Some(t) = f.updated_from {
         q.push(" AND r.updated_at >= ").push_bind(micros(t));
@@ -211,9 +213,6 @@ fn push_filter(q: &mut QueryBuilder<Sqlite>, f: &ReportFilter, d: &Driver) {
     }
     if f.located {
         q.push(" AND r.lat IS NOT NULL AND r.lon IS NOT NULL");
-    }
-    if f.exclude_confidential {
-        q.push(" AND r.confidential = 0");
     }
 }
 
@@ -353,7 +352,11 @@ pub async fn count(pool: &SqlitePool, f: &ReportFilter, enough: u64) -> StoreRes
     let read = bound.map(|b| b.saturating_mul(2));
     let mut q = QueryBuilder::<Sqlite>::new("WITH d AS MATERIALIZED (");
     push_driver(&mut q, f, &d, None, read);
-    q.push(") SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM (SELECT 1 FROM d CROSS JOIN reports r ON r.id = d.id WHERE 1");
+    q.push(") SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM (SELECT 1 FROM d c");
+    if needs_row(f, &d) {
+        q.push(" CROSS JOIN reports r ON r.id = c.id");
+    }
+    q.push(" WHERE 1");
     push_filter(&mut q, f, &d);
     q.push(" LIMIT ").push_bind(i64::try_from(enough).unwrap_or(-1)).push("))");
     let (entries, matched): (i64, i64) = q.build_query_as().fetch_one(pool).await?;

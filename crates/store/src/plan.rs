@@ -115,6 +115,12 @@ impl Branch {
         }
     }
 
+    /// Whether the branch's index carries [`INDEX_COLUMNS`]: then the filters on them are
+    /// checked on the index entries, before any report is read.
+    pub fn covers_filters(&self) -> bool {
+        !matches!(self, Branch::Reach(..))
+    }
+
     /// The table the branch's run is in.
     pub fn table(&self) -> &'static str {
         if matches!(self, Branch::Reach(..)) { "report_reach" } else { "reports" }
@@ -128,6 +134,49 @@ impl Branch {
 
 /// A way to read a list: the union of its branches.
 pub type Path = Vec<Branch>;
+
+/// The columns every index of the reports a list is read from carries beyond its key
+/// (see [`Branch::covers_filters`]), selected by a driver under these names.
+pub const INDEX_COLUMNS: &str = "status, confidential, category_id, instansi_id, region_code";
+
+/// The filter's conditions on [`INDEX_COLUMNS`], on the table or driver `alias`: status,
+/// confidentiality, category, region (codes have fixed widths, so everything inside
+/// 64.08 sorts between "64.08" and "64.08/"), instansi.
+#[cfg(feature = "sqlx")]
+pub fn push_index_filter<DB>(q: &mut sqlx::QueryBuilder<DB>, f: &ReportFilter, alias: &str)
+where
+    DB: sqlx::Database,
+    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let shown = f.shown_statuses();
+    if shown.len() < Status::ALL.len() {
+        q.push(format!(" AND {alias}.status IN ("));
+        let mut list = q.separated(", ");
+        for s in shown {
+            list.push_bind(s.as_str().to_string());
+        }
+        q.push(")");
+    }
+    if matches!(f.scope, Scope::Public) || f.exclude_confidential {
+        q.push(format!(" AND NOT {alias}.confidential"));
+    }
+    if !f.categories.is_empty() {
+        q.push(format!(" AND {alias}.category_id IN ("));
+        let mut list = q.separated(", ");
+        for c in &f.categories {
+            list.push_bind(c.0);
+        }
+        q.push(")");
+    }
+    if let Some(region) = &f.region {
+        q.push(format!(" AND {alias}.region_code >= ")).push_bind(region.as_str().to_string());
+        q.push(format!(" AND {alias}.region_code < ")).push_bind(format!("{}/", region.as_str()));
+    }
+    if let Some(i) = f.instansi {
+        q.push(format!(" AND {alias}.instansi_id = ")).push_bind(i.0);
+    }
+}
 
 /// The paths that can read `f`'s list, most specific first; never empty.
 pub fn paths(f: &ReportFilter) -> Vec<Path> {
@@ -230,6 +279,26 @@ pub fn implied(f: &ReportFilter, path: &Path) -> bool {
     scope && statuses && categories && region && instansi && overdue && located && confidential && others
 }
 
+/// Whether a search's facet tokens ([`crate::search::filter_tokens`]) hold every filter
+/// but its words: then the text index's matches are exactly the filter's reports, and
+/// counting them, or passing over some, needs the index alone.
+pub fn tokens_imply(f: &ReportFilter) -> bool {
+    let scope = !matches!(f.scope, Scope::Reporter(_));
+    let confidential = !f.exclude_confidential || matches!(f.scope, Scope::Public);
+    let region = f.region.as_ref().is_none_or(|r| r.level() <= RegionLevel::District);
+    scope
+        && confidential
+        && region
+        && f.unit.is_none()
+        && f.submitted_from.is_none()
+        && f.submitted_before.is_none()
+        && f.updated_from.is_none()
+        && f.updated_before.is_none()
+        && !f.overdue
+        && !f.ombudsman_flagged
+        && !f.located
+}
+
 /// What a backend counts for the planner.
 #[async_trait]
 pub trait PathCounter: Sync {
@@ -283,6 +352,13 @@ mod tests {
         assert!(matches!(by_status.first(), Some(Branch::Public(_))));
         assert!(implied(&public, &by_status));
         assert!(!implied(&public, &vec![Branch::All]), "confidential reports are in that index");
+        let mut search = ReportFilter::new(Scope::Within(OrgId(10)));
+        search.text = Some("jalan".into());
+        search.region = RegionCode::parse("64.08.01").ok();
+        search.categories = vec![CategoryId(2)];
+        assert!(tokens_imply(&search), "scope, district and category are tokens");
+        search.region = RegionCode::parse("64.08.01.2001").ok();
+        assert!(!tokens_imply(&search), "a village is not a token");
 
         let mut queue = ReportFilter::new(Scope::Within(OrgId(10)));
         queue.statuses = vec![Status::Forwarded];

@@ -28,12 +28,12 @@ pub async fn run(cmd: SeedCommand, app: &App) -> anyhow::Result<()> {
             let n = demo::seed_demo_reports(app, count, &progress()).await?;
             println!("demo reports: {n} filed");
         }
-        SeedCommand::Synthetic { reports, years, seed } => {
+        SeedCommand::Synthetic { reports, years, seed, in_flight } => {
             if app.reference().orgs.is_empty() {
                 national(app).await?;
             }
             let cast = synthetic::service_cast(app).await?;
-            let options = Options { reports, years, seed, ..Options::default() };
+            let options = Options { reports, years, seed, in_flight: usize::from(in_flight), ..Options::default() };
             let s = synthetic::seed_synthetic(app, cast, &options, &progress()).await?;
             // A bulk load: the planner's statistics and the search index's segments are
             // brought up to date now rather than by the first hour of serving.

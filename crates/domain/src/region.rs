@@ -39,10 +39,10 @@ impl RegionCode {
     }
 
     pub fn level(&self) -> RegionLevel {
-        match self.0.split('.').count() {
-            1 => RegionLevel::Province,
-            2 => RegionLevel::Regency,
-            3 => RegionLevel::District,
+        match self.0.bytes().filter(|b| *b == b'.').count() {
+            0 => RegionLevel::Province,
+            1 => RegionLevel::Regency,
+            2 => RegionLevel::District,
             _ => RegionLevel::Village,
         }
     }

@@ -153,17 +153,25 @@ impl RegionDirectory {
     }
 
     pub fn provinces(&self) -> impl Iterator<Item = &Region> {
-        self.regions.iter().filter(|r| r.level() == RegionLevel::Province)
+        self.next_level(String::new())
     }
 
     pub fn children(&self, code: &RegionCode) -> impl Iterator<Item = &Region> {
-        let prefix = format!("{}.", code.as_str());
-        let start = self.regions.partition_point(|r| r.code.as_str() < prefix.as_str());
-        let depth = code.as_str().matches('.').count() + 1;
-        self.regions[start..]
-            .iter()
-            .take_while(move |r| r.code.as_str().starts_with(&prefix))
-            .filter(move |r| r.code.as_str().matches('.').count() == depth)
+        self.next_level(format!("{}.", code.as_str()))
+    }
+
+    /// The regions one level below `prefix` ("" for the provinces). In code order a region's
+    /// descendants follow it, so each child is one binary search past the previous one
+    /// instead of a walk over every village below (pages list these on every request).
+    fn next_level(&self, prefix: String) -> impl Iterator<Item = &Region> {
+        let mut i = self.regions.partition_point(|r| r.code.as_str() < prefix.as_str());
+        std::iter::from_fn(move || {
+            let child = self.regions.get(i).filter(|r| r.code.as_str().starts_with(&prefix))?;
+            // '/' sorts just after '.', so "32.01/" is past every "32.01.…".
+            let past = format!("{}/", child.code.as_str());
+            i += self.regions[i..].partition_point(|r| r.code.as_str() < past.as_str());
+            Some(child)
+        })
     }
 
     pub fn count(&self, level: RegionLevel) -> usize {
@@ -236,6 +244,16 @@ mod tests {
         let villages: usize = districts.iter().map(|d| dir.children(&d.code).count()).sum();
         assert!(villages > districts.len());
         assert_eq!(dir.provinces().count(), 38);
+        // The walk that skips subtrees finds exactly the regions whose parent is the code.
+        let codes = |it: &mut dyn Iterator<Item = &Region>| it.map(|r| r.code.as_str().to_string()).collect::<Vec<_>>();
+        for parent in ["32", "64.08", "91.03.01"] {
+            let parent = RegionCode::parse(parent).expect("code");
+            let by_parent = codes(&mut dir.regions.iter().filter(|r| r.code.parent().as_ref() == Some(&parent)));
+            assert!(!by_parent.is_empty());
+            assert_eq!(codes(&mut dir.children(&parent)), by_parent);
+        }
+        let top = codes(&mut dir.regions.iter().filter(|r| r.code.parent().is_none()));
+        assert_eq!(codes(&mut dir.provinces()), top);
         assert!(dir.children(&RegionCode::parse("64.08.01.2001").expect("code")).next().is_none());
         assert!(dir.lookup(" 64.08 ").is_some() && dir.lookup("64.99").is_none());
     }

@@ -123,9 +123,23 @@ async fn a_unit_moves_within_scope_and_never_under_itself() {
     assert!(matches!(refusal(r), Refusal::Rule(_)), "a unit stays within its instansi");
     assert_eq!(w.stored_orgs().await, before);
 
+    // A report DLH holds is in DLH's lists, not yet in PUPR's.
+    let waste = forwarded(&w, "Sampah menumpuk di pasar", day(1)).await;
+    let to_dlh = Command::Dispose { units: vec![dlh], note: None };
+    let waste = w.f.act(&waste, &w.f.kutim_coordinator, to_dlh, day(1)).await;
+    let in_lists_of = async |org: OrgId| -> bool {
+        let filter = aduan_store::ReportFilter::new(aduan_store::Scope::Within(org));
+        let page = w.f.store.list_reports(&filter, &aduan_store::PageRequest::first(50)).await.expect("list");
+        page.items.iter().any(|s| s.id == waste.id)
+    };
+    assert!(in_lists_of(dlh).await && !in_lists_of(pupr).await);
+
     w.app.move_unit(&w.kutim_admin, dlh, pupr).await.expect("move");
     assert_eq!(w.org(dlh).parent, Some(pupr));
     assert!(w.app.reference().orgs.is_within(dlh, pupr));
+    // Moved under PUPR, what DLH holds is in PUPR's lists too (staff see what their units hold).
+    assert!(in_lists_of(dlh).await && in_lists_of(pupr).await);
+    assert!(in_lists_of(w.f.org("KAB-64.08")).await);
 }
 
 /// A road report verified to Kutai Timur, at `at`.

@@ -84,6 +84,8 @@ pub struct AppState {
     pub lists: Arc<gate::ListGate>,
     /// Open311's answers to the public's list requests, kept while no report changes.
     pub(crate) open311_pages: Arc<open311::PublicPages>,
+    /// The map's public reports, kept the same way.
+    pub(crate) map_reports: Arc<html::MapReports>,
 }
 
 impl AppState {
@@ -96,6 +98,7 @@ impl AppState {
             home_counts: Arc::default(),
             lists: Arc::default(),
             open311_pages: Arc::new(open311::public_pages()),
+            map_reports: Arc::new(html::map_reports()),
         }
     }
 }

@@ -827,6 +827,13 @@ async fn request_lists_filter_and_page() {
     assert_eq!(ids(&body).len(), 5);
     let (_, body) = w.get("requests.json", &[("status", "open,closed")]).await;
     assert_eq!(ids(&body).len(), 6);
+    // Words (an extension): the description's, in any form, with the other filters.
+    let (_, body) = w.get("requests.json", &[("q", "sampah diangkut")]).await;
+    assert_eq!(ids(&body), vec![waste.clone()]);
+    let (_, body) = w.get("requests.json", &[("q", "lubang"), ("service_code", "pupr.jalan")]).await;
+    assert_eq!(ids(&body).len(), 5);
+    let (_, body) = w.get("requests.json", &[("q", "lubang"), ("status", "closed")]).await;
+    assert!(ids(&body).is_empty());
     // Pages.
     let (_, body) = w.get("requests.json", &[("page_size", "2")]).await;
     assert_eq!(ids(&body), expected[..2].to_vec());

@@ -519,6 +519,8 @@ async fn the_public_sees_public_reports_without_their_reporters() {
     let w = staffed("portal-public").await;
     w.person("warga@contoh.id", None).await;
     let mut b = Browser::new(&w);
+    // Read before anything is public: what the map keeps must not outlive the change.
+    assert_eq!(b.get("/peta/titik.json").await.body.as_array().map(Vec::len), Some(0));
     let (open, _) = file_as_guest(
         &mut b,
         "Jalan berlubang di Sangatta Utara",

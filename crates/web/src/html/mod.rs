@@ -23,6 +23,7 @@ mod timeline;
 mod views;
 
 pub use home::CountsCache;
+pub use public::{MapReports, map_reports};
 pub use session::{CSRF_COOKIE, SESSION_COOKIE};
 
 use crate::AppState;

@@ -21,6 +21,7 @@ use axum::Json;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Rows per page of the public list.
 const PAGE_SIZE: u32 = 20;
@@ -334,12 +335,26 @@ struct MapPage {
     rows: Vec<Row>,
 }
 
-async fn located(state: &AppState) -> Result<Vec<aduan_store::ReportSummary>, AppError> {
+/// The map's reports, the same for every visitor: kept while no report changes in this
+/// process, for at most a few seconds (changes made by another process show within them).
+pub type MapReports = aduan_service::recent::Recent<(), Vec<aduan_store::ReportSummary>>;
+
+pub fn map_reports() -> MapReports {
+    MapReports::new(std::time::Duration::from_secs(5), 1)
+}
+
+async fn located(state: &AppState) -> Result<Arc<Vec<aduan_store::ReportSummary>>, AppError> {
+    let generation = state.app.changes_seen();
+    if let Some(kept) = state.map_reports.get(&(), generation) {
+        return Ok(kept);
+    }
     let _place = state.lists.enter().await;
     let mut filter = ReportFilter::new(Scope::Public);
     filter.located = true;
     filter.statuses = Status::ALL.into_iter().filter(|s| *s != Status::Archived).collect();
-    Ok(state.app.list_reports(&Actor::Public, filter, &PageRequest::first(MAP_POINTS)).await?.items)
+    let found = Arc::new(state.app.list_reports(&Actor::Public, filter, &PageRequest::first(MAP_POINTS)).await?.items);
+    state.map_reports.put((), generation, Arc::clone(&found));
+    Ok(found)
 }
 
 /// `GET /peta`: the map of public reports with a location, and the same reports as a
@@ -374,13 +389,13 @@ pub async fn map_points(State(state): State<AppState>, v: Visitor) -> Result<Jso
     let reference = state.app.reference();
     let points = located(&state)
         .await?
-        .into_iter()
+        .iter()
         .filter_map(|s| {
             let p = s.point?;
             let holder = s.instansi.map(|i| views::org_name(&reference, i));
             Some(Point {
                 tracking: s.tracking.to_string(),
-                title: s.title,
+                title: s.title.clone(),
                 status: status_label(v.lang, s.status, holder.as_deref()),
                 lat: p.lat,
                 long: p.lon,

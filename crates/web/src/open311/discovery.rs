@@ -40,6 +40,13 @@ pub fn get(state: &AppState, headers: &HeaderMap) -> Reply {
                     aduan_store::PageRequest::MAX_SKIP,
                 )),
             ),
+            (
+                "search",
+                Node::text(
+                    "GET requests also takes q, words the request's description holds (as the public portal \
+                     searches: every word, in any form of it), with the other filters.",
+                ),
+            ),
             ("endpoints", Node::List("endpoint", vec![endpoint])),
         ]),
     })

@@ -105,10 +105,11 @@ async fn get_resource(
 pub(crate) type PublicPages = aduan_service::recent::Recent<(Format, String), format::Written>;
 
 /// How long a kept answer serves at most, how many are kept, and the largest kept (a
-/// page of a hundred requests is well under it; the memory they take stays under 16 MB).
+/// page of a hundred requests, about 110 KB, is well under it; the memory they take stays
+/// under 4 MB).
 const PAGE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
-const PAGES_KEPT: usize = 32;
-const LARGEST_KEPT: usize = 512 * 1024;
+const PAGES_KEPT: usize = 16;
+const LARGEST_KEPT: usize = 256 * 1024;
 
 pub(crate) fn public_pages() -> PublicPages {
     PublicPages::new(PAGE_TTL, PAGES_KEPT)

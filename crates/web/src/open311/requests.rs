@@ -70,7 +70,8 @@ async fn find(state: &AppState, actor: &Actor, id: &str) -> Result<Option<Report
 }
 
 /// `GET requests`: by `service_request_id` (a list that overrides everything else), or by
-/// service, status, submission and last-change periods, newest first, a page at a time.
+/// service, status, submission and last-change periods and words (`q`), newest first, a
+/// page at a time.
 /// Either way the page is read in a fixed number of queries: its reports, then their
 /// published events for the notes.
 pub async fn list(state: &AppState, actor: &Actor, params: &Params) -> Reply {
@@ -170,6 +171,8 @@ fn filter(state: &AppState, reference: &Reference, params: &Params) -> Result<Re
     filter.submitted_before = to.map(through);
     filter.updated_from = updated_after.map(after);
     filter.updated_before = updated_before;
+    // An extension (said in discovery): words a request's text holds, as the portal searches.
+    filter.text = params.get("q").map(str::to_string);
     Ok(filter)
 }
 

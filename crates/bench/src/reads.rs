@@ -600,12 +600,13 @@ enum Route {
     Open311Page100,
     Open311DefaultPage,
     Open311Filtered,
+    Open311Search,
     Open311DeepPage,
     Open311Request,
     Open311Services,
 }
 
-const ROUTES: [Route; 23] = [
+const ROUTES: [Route; 24] = [
     Route::Home,
     Route::PublicList,
     Route::PublicSearch,
@@ -626,6 +627,7 @@ const ROUTES: [Route; 23] = [
     Route::Open311Page100,
     Route::Open311DefaultPage,
     Route::Open311Filtered,
+    Route::Open311Search,
     Route::Open311DeepPage,
     Route::Open311Request,
     Route::Open311Services,
@@ -734,6 +736,7 @@ impl Route {
             Route::Open311Page100 => "Open311: `requests.json?page_size=100`",
             Route::Open311DefaultPage => "Open311: `requests.json` (default page)",
             Route::Open311Filtered => "Open311: `requests.json`, service/status/dates, page 1–3",
+            Route::Open311Search => "Open311: search `requests.json?q=`, 100 rows ± service",
             Route::Open311DeepPage => "Open311: `requests.json`, page 2–50 of 100",
             Route::Open311Request => "Open311: one request `requests/{id}.json`",
             Route::Open311Services => "Open311: `services.json`",
@@ -838,6 +841,15 @@ impl Route {
                     ));
                 }
                 q.push(format!("page={}", rng.random_range(1..=3)));
+                Case::public(format!("/open311/v2/requests.json?{}", q.join("&")))
+            }
+            Route::Open311Search => {
+                let mut q = vec![format!("q={}", search_text(rng)), "page_size=100".to_string()];
+                if rng.random_bool(0.5)
+                    && let Some(c) = m.categories.choose(rng)
+                {
+                    q.push(format!("service_code={c}"));
+                }
                 Case::public(format!("/open311/v2/requests.json?{}", q.join("&")))
             }
             Route::Open311DeepPage => {

@@ -162,7 +162,7 @@ fn push_branch(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, b: &Branch, aft
 }
 
 /// The union of a path's branches, `SELECT k, id`, in the list's order, at most `limit`:
-/// PostgreSQL merges the branches' indexes in order and stops at the page's last row.
+/// each branch read from its index in order, as far as the page reaches.
 fn push_path(q: &mut QueryBuilder<Postgres>, f: &ReportFilter, path: &Path, after: Option<Cursor>, limit: Option<i64>) {
     push_path_from(q, f, path, after, limit, 0);
 }
@@ -177,11 +177,21 @@ fn push_path_from(
     offset: i64,
 ) {
     let dir = if descending(f) { " DESC" } else { " ASC" };
+    // PostgreSQL does not merge the branches of a UNION ALL in index order (it appends
+    // them and sorts everything), so with several branches each is cut to the page's
+    // reach first: its own index gives its first `offset + limit` entries in order.
+    let each = limit.filter(|_| path.len() > 1).map(|l| l + offset);
     for (i, b) in path.iter().enumerate() {
         if i > 0 {
             q.push(" UNION ALL ");
         }
-        push_branch(q, f, b, after);
+        if let Some(n) = each {
+            q.push("(");
+            push_branch(q, f, b, after);
+            q.push(" ORDER BY k").push(dir).push(", id").push(dir).push(" LIMIT ").push_bind(n).push(")");
+        } else {
+            push_branch(q, f, b, after);
+        }
     }
     q.push(" ORDER BY k").push(dir).push(", id").push(dir).push(" LIMIT ").push_bind(limit);
     q.push(" OFFSET ").push_bind(offset);

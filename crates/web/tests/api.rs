@@ -691,6 +691,16 @@ async fn the_openapi_document_matches_its_snapshot() {
     let list = &doc["paths"]["/api/v1/reports"]["get"]["responses"];
     assert!(list["422"]["content"]["application/problem+json"].is_object(), "{list}");
     assert!(doc.to_string().contains("application/problem+json"));
+    // OpenAPI requires a description of every response and operation ids that differ.
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            assert!(ids.insert(op["operationId"].to_string()), "{method} {path}: operationId used twice");
+            for (code, response) in op["responses"].as_object().expect("responses") {
+                assert!(response["description"].is_string(), "{method} {path} {code} has no description");
+            }
+        }
+    }
     insta::assert_json_snapshot!("openapi", doc);
 }
 

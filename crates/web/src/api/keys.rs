@@ -71,7 +71,7 @@ fn signed_in(caller: &aduan_service::Caller) -> Result<(), Problem> {
 }
 
 /// Creates an integration key (organisation admins, within their scope).
-#[utoipa::path(post, path = "/api/v1/keys", tag = "keys", request_body = NewKey,
+#[utoipa::path(post, path = "/api/v1/keys", tag = "keys", operation_id = "create_key", request_body = NewKey,
     responses((status = 201, body = CreatedKey), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create(
@@ -96,7 +96,7 @@ pub async fn create(
 }
 
 /// The integration keys of the organisations the caller administers.
-#[utoipa::path(get, path = "/api/v1/keys", tag = "keys",
+#[utoipa::path(get, path = "/api/v1/keys", tag = "keys", operation_id = "list_keys",
     responses((status = 200, body = Vec<KeyOut>), (status = 403, body = Problem)), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, Auth(caller): Auth) -> Result<axum::Json<Vec<KeyOut>>, Problem> {
     signed_in(&caller)?;
@@ -105,7 +105,7 @@ pub async fn list(State(state): State<AppState>, Auth(caller): Auth) -> Result<a
 }
 
 /// Revokes a key: it stops working at once.
-#[utoipa::path(delete, path = "/api/v1/keys/{id}", tag = "keys",
+#[utoipa::path(delete, path = "/api/v1/keys/{id}", tag = "keys", operation_id = "revoke_key",
     params(("id" = i64, Path, description = "The key's id")),
     responses((status = 204), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn revoke(

@@ -112,6 +112,19 @@ fn with_problems(doc: utoipa::openapi::OpenApi) -> serde_json::Value {
             let json_body = op.get("requestBody").is_some_and(|b| b["content"].get("application/json").is_some());
             let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { continue };
             for (code, response) in responses.iter_mut() {
+                // OpenAPI requires a description of every response: where the handler gave
+                // none, the status's own phrase.
+                if let Some(response) = response.as_object_mut()
+                    && !response.contains_key("description")
+                {
+                    let phrase = code
+                        .parse::<u16>()
+                        .ok()
+                        .and_then(|c| axum::http::StatusCode::from_u16(c).ok())
+                        .and_then(|s| s.canonical_reason())
+                        .unwrap_or("The answer");
+                    response.insert("description".into(), Value::from(phrase));
+                }
                 if code.as_str() >= "400"
                     && let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
                     && let Some(body) = content.remove("application/json")

@@ -17,7 +17,7 @@ struct FileConfig {
     listen: Option<SocketAddr>,
     log_format: Option<LogFormat>,
     jobs_interval_seconds: Option<u64>,
-    /// Deadline limits of the deployment (DOMAIN.md §6); missing keys keep the defaults.
+    /// Deadline limits of the deployment (docs/DOMAIN.md §6); missing keys keep the defaults.
     deadlines: Option<Limits>,
     rate_file_per_minute: Option<u32>,
     rate_sign_in_per_minute: Option<u32>,

@@ -1,4 +1,4 @@
-//! The timeline (DOMAIN.md §5): append-only, each event with its visibility.
+//! The timeline (docs/DOMAIN.md §5): append-only, each event with its visibility.
 
 use crate::deadline::ClockKind;
 use crate::ids::{CategoryId, OrgId, PersonId, ReportId};

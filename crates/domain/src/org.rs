@@ -167,7 +167,7 @@ impl OrgTree {
         out
     }
 
-    /// The organisations whose staff find a report in their lists (DOMAIN.md §2): each
+    /// The organisations whose staff find a report in their lists (docs/DOMAIN.md §2): each
     /// one that holds or held it, and every one above it — a coordinator's lists hold
     /// what the instansi's units were given. The national root is left out: its staff
     /// list everything.

@@ -1,4 +1,4 @@
-//! Who may do what (DOMAIN.md §2), decided here and nowhere else.
+//! Who may do what (docs/DOMAIN.md §2), decided here and nowhere else.
 //!
 //! A staff member acts through one role assignment at a time; the assignment's
 //! organisation and everything below it is the scope. Reporters act on their own reports,
@@ -146,7 +146,7 @@ impl Action {
         }
     }
 
-    /// The words of UX.md.
+    /// The words of docs/UX.md.
     pub fn label_id(self) -> &'static str {
         match self {
             Action::Verify => "Verifikasi dan teruskan",
@@ -211,7 +211,7 @@ impl Action {
         }
     }
 
-    /// The statuses in which the action applies (the arrows of DOMAIN.md §4).
+    /// The statuses in which the action applies (the arrows of docs/DOMAIN.md §4).
     pub fn allowed_in(self, status: Status) -> bool {
         use Action::*;
         use Status::*;
@@ -456,7 +456,7 @@ pub enum ReportScope {
     Reporter(PersonId),
 }
 
-/// The reports an actor's lists and searches cover (DOMAIN.md §2: staff see only reports
+/// The reports an actor's lists and searches cover (docs/DOMAIN.md §2: staff see only reports
 /// that are, or were, in their scope).
 pub fn report_scope(actor: &Actor, orgs: &OrgTree) -> ReportScope {
     match actor {

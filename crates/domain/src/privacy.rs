@@ -1,4 +1,4 @@
-//! What each viewer may see (DOMAIN.md §9): one place that removes what must not be shown.
+//! What each viewer may see (docs/DOMAIN.md §9): one place that removes what must not be shown.
 //!
 //! Every surface (pages, API, Open311, exports, mail) renders a report through
 //! [`redact_report`] and its timeline through [`visible_events`].

@@ -1,4 +1,4 @@
-//! A report (DOMAIN.md §3) and the values it is made of.
+//! A report (docs/DOMAIN.md §3) and the values it is made of.
 
 use crate::deadline::{ClockKind, Deadline};
 use crate::ids::{CategoryId, OrgId, PersonId, ReportId};
@@ -144,7 +144,7 @@ pub struct Location {
     pub point: Option<GeoPoint>,
 }
 
-/// Who filed the report. Everything here is personal data (DOMAIN.md §9).
+/// Who filed the report. Everything here is personal data (docs/DOMAIN.md §9).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reporter {
     pub person: Option<PersonId>,

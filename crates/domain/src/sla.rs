@@ -1,4 +1,4 @@
-//! Deadline limits (DOMAIN.md §6): defaults, configurable per deployment and per instansi.
+//! Deadline limits (docs/DOMAIN.md §6): defaults, configurable per deployment and per instansi.
 
 use crate::ids::OrgId;
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! Report statuses and the words used for them everywhere (UX.md).
+//! Report statuses and the words used for them everywhere (docs/UX.md).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

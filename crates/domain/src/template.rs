@@ -1,4 +1,4 @@
-//! Answer templates (DOMAIN.md §2): ready answers of an organisation, per category,
+//! Answer templates (docs/DOMAIN.md §2): ready answers of an organisation, per category,
 //! that its officers and coordinators insert with one click and then adapt.
 
 use crate::category::CategoryTree;

@@ -185,7 +185,7 @@ mod tests {
     }
 }
 
-/// Dates in the reader's words (UX.md): "Senin, 30 Maret 2026 pukul 16.00 WITA" /
+/// Dates in the reader's words (docs/UX.md): "Senin, 30 Maret 2026 pukul 16.00 WITA" /
 /// "Monday, 30 March 2026 at 16:00 WITA". Pages and messages both use these.
 pub mod words {
     use super::{Timestamp, Zone};

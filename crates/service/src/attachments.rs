@@ -1,7 +1,7 @@
 //! Attachments: uploaded first, then named by key when a report, answer or reply is
 //! saved. The type is judged from the content, never from the file name, and photos are
 //! decoded and encoded again before they are kept, so that no EXIF or other embedded
-//! metadata survives (GPS included, DOMAIN.md §9): see [`crate::images`].
+//! metadata survives (GPS included, docs/DOMAIN.md §9): see [`crate::images`].
 
 use crate::app::App;
 use crate::error::{AppError, AppResult};

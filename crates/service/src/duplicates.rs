@@ -1,5 +1,5 @@
 //! Likely duplicates of a report, shown to the screener deciding whether to archive it
-//! as "duplicate of X" (DOMAIN.md §4).
+//! as "duplicate of X" (docs/DOMAIN.md §4).
 
 use crate::app::App;
 use crate::error::{AppError, AppResult};

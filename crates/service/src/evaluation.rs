@@ -1,4 +1,4 @@
-//! Evaluation use cases (DOMAIN.md §8): dashboards, public statistics and rankings, all
+//! Evaluation use cases (docs/DOMAIN.md §8): dashboards, public statistics and rankings, all
 //! summed from the stored cells — a few indexed reads whatever the number of reports.
 
 use crate::app::App;

@@ -3,7 +3,7 @@
 //!
 //! What a row may show is decided by the same code as every page: the list's scope by
 //! [`App::list_reports`] (the domain's `report_scope`), each report's contents by the
-//! domain's `access` and `redact_report` (DOMAIN.md §9). This module only lays out what
+//! domain's `access` and `redact_report` (docs/DOMAIN.md §9). This module only lays out what
 //! is left as columns, so a CSV and an XLSX of the same request hold the same cells.
 
 use crate::app::{App, Reference};
@@ -22,7 +22,7 @@ use serde::Serialize;
 /// rather than cut short: a silently truncated spreadsheet reads as complete.
 pub const MAX_EXPORT_ROWS: u64 = 100_000;
 
-/// A column's header, in Bahasa Indonesia and in English (UX.md: Indonesian first).
+/// A column's header, in Bahasa Indonesia and in English (docs/UX.md: Indonesian first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     pub id: String,
@@ -239,7 +239,7 @@ impl App {
         Ok(Table { columns: report_columns(zone), rows })
     }
 
-    /// The measures of DOMAIN.md §8 of an organisation (`None`: the nation) from `from`
+    /// The measures of docs/DOMAIN.md §8 of an organisation (`None`: the nation) from `from`
     /// to `to`: one row per month, the period's total, then the period by category,
     /// channel, region and unit (the nation: by instansi too, each with its predicate). The figures are [`App::dashboard`]'s, with its checks
     /// of role and scope, plus the export permission.
@@ -393,7 +393,7 @@ fn report_row(
 /// A measure column: its headers and how to read it from the figures.
 type Measure = (&'static str, &'static str, fn(&Figures) -> Cell);
 
-/// The measures of DOMAIN.md §8, in the order of the sheet. Rates and shares are
+/// The measures of docs/DOMAIN.md §8, in the order of the sheet. Rates and shares are
 /// fractions (0–1), durations whole working days.
 const MEASURES: [Measure; 30] = [
     ("Laporan masuk", "Submitted", |f| Cell::Int(f.volume.submitted)),

@@ -1,6 +1,6 @@
 //! Photos are decoded and encoded again before they are kept, so that nothing but the
 //! pixels survives: no EXIF (GPS position, camera, time), XMP, IPTC, comments, ICC
-//! profile or any other embedded chunk (DOMAIN.md §9). The EXIF orientation is applied
+//! profile or any other embedded chunk (docs/DOMAIN.md §9). The EXIF orientation is applied
 //! to the pixels first, so the photo still looks the way it was taken; very large
 //! photos are scaled down.
 //!

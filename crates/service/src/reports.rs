@@ -214,7 +214,7 @@ impl App {
         Ok(self.store().list_reports(&filter, page).await?)
     }
 
-    /// The reports waiting for the actor's role to act, oldest first (DOMAIN.md §4: the
+    /// The reports waiting for the actor's role to act, oldest first (docs/DOMAIN.md §4: the
     /// screening queue, the coordinator's forwarded reports, the unit's reports).
     pub async fn queue(
         &self,

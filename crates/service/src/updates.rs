@@ -30,7 +30,7 @@ impl App {
     /// The public events of `[from, before)`, oldest first, of the reports the actor's
     /// lists cover (the public: verified reports), at most `limit` (≤ [`MAX_UPDATES`]).
     /// Whoever asks, an update shows only what the public page shows, and a confidential
-    /// report has none (DOMAIN.md §9).
+    /// report has none (docs/DOMAIN.md §9).
     pub async fn public_updates(
         &self,
         actor: &Actor,

@@ -534,19 +534,6 @@ pub async fn load_many(conn: &mut PgConnection, ids: &[ReportId]) -> StoreResult
     Ok(ids.iter().filter_map(|id| reports.remove(&id.0)).collect())
 }
 
-#[derive(serde::Deserialize)]
-struct EventJson {
-    seq: i64,
-    at: Timestamp,
-    actor_person: Option<i64>,
-    actor_org: Option<i64>,
-    actor_role: Option<String>,
-    from_status: Option<String>,
-    to_status: String,
-    visibility: String,
-    data: serde_json::Value,
-}
-
 #[derive(sqlx::FromRow)]
 struct LoadedWithEvents {
     #[sqlx(flatten)]
@@ -569,24 +556,8 @@ pub async fn load_with_events(
         sqlx::query_as(AssertSqlSafe(sql)).bind(tracking.as_str()).fetch_optional(&mut *conn).await?;
     let Some(row) = row else { return Ok(None) };
     let report = row.loaded.into_report()?;
-    let rows: Vec<EventJson> = from_json_value("events", row.events_json)?;
-    let events = rows
-        .into_iter()
-        .map(|e| {
-            EventRow {
-                seq: e.seq,
-                at: e.at,
-                actor_person: e.actor_person,
-                actor_org: e.actor_org,
-                actor_role: e.actor_role,
-                from_status: e.from_status,
-                to_status: e.to_status,
-                visibility: e.visibility,
-                data: e.data,
-            }
-            .into_event(report.id)
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
+    let rows: Vec<EventRow> = from_json_value("events", row.events_json)?;
+    let events = rows.into_iter().map(|e| e.into_event(report.id)).collect::<StoreResult<Vec<_>>>()?;
     Ok(Some((report, events)))
 }
 
@@ -945,7 +916,9 @@ async fn append_events(conn: &mut PgConnection, items: &[(ReportId, i64, &[NewEv
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
+/// An event as stored: a row of `events`, or an element of a report's events read as one
+/// JSON array with it.
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct EventRow {
     seq: i64,
     at: Timestamp,

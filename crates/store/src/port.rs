@@ -200,7 +200,7 @@ pub trait Store: Send + Sync + 'static {
     /// Ids of reports after `after`, in id order, at most `limit` (for walking every report).
     async fn report_ids_after(&self, after: ReportId, limit: u32) -> StoreResult<Vec<ReportId>>;
 
-    // ── evaluation cells (DOMAIN.md §8) ────────────────────────────────────────────
+    // ── evaluation cells (docs/DOMAIN.md §8) ────────────────────────────────────────────
     // Filings, transitions and imports add their measures in their own transaction.
 
     /// The stored cells of the query's organisations, cube and months.

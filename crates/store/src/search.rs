@@ -26,7 +26,7 @@ pub fn stems(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The public may see it: verified and not confidential (DOMAIN.md §9).
+/// The public may see it: verified and not confidential (docs/DOMAIN.md §9).
 pub const PUBLIC: &str = "_p";
 
 fn status(s: Status) -> String {

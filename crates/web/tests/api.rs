@@ -130,7 +130,7 @@ async fn a_report_travels_the_whole_lifecycle_over_http() {
     }
 }
 
-/// Every action of DOMAIN.md §4 goes through the API's translation at least once.
+/// Every action of docs/DOMAIN.md §4 goes through the API's translation at least once.
 #[tokio::test]
 async fn every_action_of_the_lifecycle_is_reachable_over_http() {
     let w = staffed("every-action").await;

@@ -1,5 +1,5 @@
 //! Exports and open data, over HTTP: who may export, what each export holds (scope and
-//! the privacy rules of DOMAIN.md §9), that the measures are the dashboard's, that the
+//! the privacy rules of docs/DOMAIN.md §9), that the measures are the dashboard's, that the
 //! open-data feed pages through every public report once and nothing else, and that bad
 //! parameters are a 400.
 

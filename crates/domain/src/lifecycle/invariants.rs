@@ -5,7 +5,7 @@ use crate::deadline::{ClockKind, ClockState};
 use crate::report::Report;
 use crate::status::Status;
 
-/// Every status change the lifecycle allows (DOMAIN.md §4). An action that keeps the
+/// Every status change the lifecycle allows (docs/DOMAIN.md §4). An action that keeps the
 /// status (a note, a progress answer, a rating) is not a move.
 pub const ALLOWED_MOVES: &[(Status, Status)] = &[
     (Status::Submitted, Status::Forwarded),  // verify

@@ -1,4 +1,4 @@
-//! The report lifecycle (DOMAIN.md §4): one function decides every action.
+//! The report lifecycle (docs/DOMAIN.md §4): one function decides every action.
 //!
 //! [`decide`] takes the report as the actor loaded it, checks version, role, scope,
 //! status and the action's own rules, and returns a [`Transition`]: the new report

@@ -7,7 +7,7 @@ use crate::refusal::Refusal;
 use crate::status::Status;
 use serde::{Deserialize, Serialize};
 
-/// The measures of DOMAIN.md §8 for one filter. Rates and shares are fractions in 0..=1,
+/// The measures of docs/DOMAIN.md §8 for one filter. Rates and shares are fractions in 0..=1,
 /// `None` when nothing could be counted (a rate of 0 of 0 is not 0%).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Figures {

@@ -1,4 +1,4 @@
-//! The measures of DOMAIN.md §8, defined once, in a form a store can keep up to date as
+//! The measures of docs/DOMAIN.md §8, defined once, in a form a store can keep up to date as
 //! reports change, so that no dashboard ever scans reports.
 //!
 //! # How it fits together

@@ -1,4 +1,4 @@
-//! Organisation administration (DOMAIN.md §2, "org admin"): units, staff and their roles,
+//! Organisation administration (docs/DOMAIN.md §2, "org admin"): units, staff and their roles,
 //! categories, routing rules, deadline overrides, holidays and answer templates.
 //!
 //! Every operation takes the acting `by` and lets the domain decide whether it may

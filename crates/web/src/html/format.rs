@@ -1,4 +1,4 @@
-//! Dates and numbers in the reader's words (UX.md): "Senin, 30 Maret 2026 pukul 16.00
+//! Dates and numbers in the reader's words (docs/UX.md): "Senin, 30 Maret 2026 pukul 16.00
 //! WITA" / "Monday, 30 March 2026 at 16:00 WITA".
 
 use super::lang::Lang;

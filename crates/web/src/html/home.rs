@@ -58,7 +58,7 @@ pub async fn page(State(state): State<AppState>, v: Visitor) -> PageResult {
     Ok(render(&page))
 }
 
-/// This year's figures for the nation (DOMAIN.md §8, the same as the public statistics):
+/// This year's figures for the nation (docs/DOMAIN.md §8, the same as the public statistics):
 /// reports submitted (confidential ones included: a count reveals nothing), and of those
 /// verified this year, how many are closed — from the evaluation cells, a row a month.
 async fn counts(state: &AppState, year: i32) -> Result<Counts, aduan_service::AppError> {

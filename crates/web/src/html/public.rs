@@ -1,7 +1,7 @@
 //! What everyone may read: the list of public reports with filters and search, one
 //! report's public page, "dukung", the map, and finding a report by its number. All of
 //! it is read as the public (`Actor::Public`), whoever is signed in, so confidential
-//! reports and reporters' identities stay out (DOMAIN.md §9).
+//! reports and reporters' identities stay out (docs/DOMAIN.md §9).
 
 use super::regions::region_choices;
 use super::session::Visitor;

@@ -1,4 +1,4 @@
-//! Open311 GeoReport v2 under `/open311/v2/` (OPEN311.md), with the
+//! Open311 GeoReport v2 under `/open311/v2/` (docs/OPEN311.md), with the
 //! `servicerequestupdates` extension.
 //!
 //! Every resource answers in JSON or XML by its suffix (`services.json`,

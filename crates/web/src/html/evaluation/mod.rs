@@ -1,7 +1,7 @@
 //! Evaluation pages: public statistics (the nation and each instansi), rankings of
 //! instansi with their predicate, and the definitions of the measures. Everything here
 //! is aggregates read from the measure cells; no report and no person appears, so a
-//! confidential report counts only inside the numbers (DOMAIN.md §9).
+//! confidential report counts only inside the numbers (docs/DOMAIN.md §9).
 
 pub mod chart;
 pub mod view;
@@ -472,7 +472,7 @@ struct DefinitionsPage {
     thresholds: Vec<String>,
 }
 
-/// `GET /statistik/definisi`: DOMAIN.md §8 in the reader's words.
+/// `GET /statistik/definisi`: docs/DOMAIN.md §8 in the reader's words.
 async fn definitions(State(state): State<AppState>, v: Visitor) -> PageResult {
     let page = DefinitionsPage {
         c: v.chrome(v.t("Definisi ukuran", "How the measures are defined"), "statistik"),

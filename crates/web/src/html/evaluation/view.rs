@@ -1,7 +1,7 @@
 //! A dashboard as the pages show it: headline figures with their change, trend charts
 //! with their tables, breakdown tables. The same view serves the staff dashboard, the
 //! public statistics and the printable monthly report, so a figure reads the same
-//! everywhere (DOMAIN.md §8, UX.md "Evaluation pages").
+//! everywhere (docs/DOMAIN.md §8, docs/UX.md "Evaluation pages").
 
 use super::chart::{self, Bar};
 use crate::html::format;

@@ -1,5 +1,5 @@
 //! Exports for staff holding the export permission (screeners, coordinators,
-//! supervisors): reports of their scope and the measures of DOMAIN.md §8, as CSV or XLSX.
+//! supervisors): reports of their scope and the measures of docs/DOMAIN.md §8, as CSV or XLSX.
 //! The service decides the rows and what each may show (§9); here the request is read
 //! and the table written.
 

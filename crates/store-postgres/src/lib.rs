@@ -134,7 +134,7 @@ impl PgStore {
         Ok(self.pool.begin().await?)
     }
 
-    /// Writes the search vectors a migration left to the program (see migration 0009), a
+    /// Writes the search vectors a migration left to the program (see migrations 0009 and 0010), a
     /// batch per transaction, resuming where an interrupted run stopped. A row lock on the
     /// task keeps two nodes starting together from doing it twice.
     async fn finish_search_index(&self) -> StoreResult<()> {

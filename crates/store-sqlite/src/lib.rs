@@ -159,7 +159,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Writes the search entries a migration left to the program (see migration 0009),
+    /// Writes the search entries a migration left to the program (see migrations 0009 and 0010),
     /// a batch per transaction, resuming where an interrupted run stopped.
     async fn finish_search_index(&self) -> StoreResult<()> {
         let task: Option<(i64,)> = sqlx::query_as("SELECT progress FROM store_tasks WHERE name = 'search_index'")

@@ -1,9 +1,9 @@
 //! What a report's search entry holds besides its words: tokens for the facets lists are
 //! filtered by (public or not, status, category, region, instansi, channel, and every
 //! organisation whose lists hold it). A search intersects its words with the filter's
-//! tokens inside the text index, so a common word within one regency's queue, or a public
-//! search after a flood of unverified reports containing the same words, reads only the
-//! entries that can match. Both backends index and query the same tokens.
+//! tokens inside the text index, so a common word within one regency's queue, a public
+//! search after a flood of unverified reports containing the same words, or one within a
+//! few months of filing dates, reads only the entries that can match. Both backends index and query the same tokens.
 //!
 //! Every token starts with `_`, which no searched word can contain (words are runs of
 //! letters and digits on both backends), so nothing a person types can name a facet.
@@ -13,6 +13,8 @@ use aduan_domain::ids::OrgId;
 use aduan_domain::region::{RegionCode, RegionLevel};
 use aduan_domain::report::Report;
 use aduan_domain::status::Status;
+use aduan_domain::time::Timestamp;
+use chrono::{Datelike, Duration};
 use frostem::{Algorithm, Stemmer};
 
 /// The searchable words of a text, lower-cased and stemmed with the Snowball Indonesian
@@ -42,6 +44,34 @@ fn region(code: &RegionCode) -> String {
     format!("_w_{}", code.as_str().replace('.', ""))
 }
 
+/// The month (UTC) a report was filed in: `_m_202612`.
+fn month(year: i32, month: u32) -> String {
+    format!("_m_{year:04}{month:02}")
+}
+
+/// The most months a submission-date range is narrowed by in the index; a longer range
+/// reads its words' entries and is filtered report by report, as before.
+pub const MONTHS_NARROWED: usize = 24;
+
+/// The month tokens of the filing dates `[from, before)`, or `None` when the range is
+/// open, empty or longer than [`MONTHS_NARROWED`].
+fn months(from: Timestamp, before: Timestamp) -> Option<Vec<String>> {
+    if before <= from {
+        return None;
+    }
+    let last = before - Duration::microseconds(1);
+    let (mut y, mut m) = (from.year(), from.month());
+    let mut out = Vec::new();
+    while (y, m) <= (last.year(), last.month()) {
+        if out.len() == MONTHS_NARROWED {
+            return None;
+        }
+        out.push(month(y, m));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    Some(out)
+}
+
 /// The facet tokens of a report whose lists are `reach` ([`aduan_domain::org::OrgTree::reach`]).
 pub fn report_tokens(r: &Report, reach: &[OrgId]) -> Vec<String> {
     let mut out = Vec::with_capacity(8 + reach.len());
@@ -63,6 +93,7 @@ pub fn report_tokens(r: &Report, reach: &[OrgId]) -> Vec<String> {
         out.push(format!("_i_{}", i.0));
     }
     out.push(format!("_k_{}", r.channel.as_str()));
+    out.push(month(r.submitted_at.year(), r.submitted_at.month()));
     out.extend(reach.iter().map(|o| org(*o)));
     out
 }
@@ -96,6 +127,11 @@ pub fn filter_tokens(f: &ReportFilter) -> Vec<Vec<String>> {
     if let Some(c) = f.channel {
         groups.push(vec![format!("_k_{}", c.as_str())]);
     }
+    if let (Some(from), Some(before)) = (f.submitted_from, f.submitted_before)
+        && let Some(months) = months(from, before)
+    {
+        groups.push(months);
+    }
     groups
 }
 
@@ -126,5 +162,26 @@ mod tests {
         let public = ReportFilter::new(Scope::Public);
         assert_eq!(filter_tokens(&public), vec![vec![PUBLIC.to_string()]]);
         assert!(filter_tokens(&ReportFilter::new(Scope::All)).is_empty());
+    }
+
+    #[test]
+    fn a_date_range_asks_for_its_months() {
+        let at = |y, m, d| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, y, m, d, 0, 0, 0).single().expect("date");
+        let mut f = ReportFilter::new(Scope::All);
+        f.submitted_from = Some(at(2025, 11, 20));
+        f.submitted_before = Some(at(2026, 2, 1));
+        // The range ends before February: January is its last month.
+        assert_eq!(filter_tokens(&f), vec![vec!["_m_202511".to_string(), "_m_202512".into(), "_m_202601".into()]]);
+        f.submitted_before = Some(at(2026, 2, 1) + Duration::microseconds(1));
+        assert_eq!(filter_tokens(&f)[0].len(), 4);
+        // Open, empty or too long: no narrowing (the filter still applies to each report).
+        f.submitted_before = None;
+        assert!(filter_tokens(&f).is_empty());
+        f.submitted_before = f.submitted_from;
+        assert!(filter_tokens(&f).is_empty());
+        f.submitted_before = Some(at(2027, 11, 1));
+        assert_eq!(filter_tokens(&f)[0].len(), MONTHS_NARROWED);
+        f.submitted_before = Some(at(2027, 11, 1) + Duration::microseconds(1));
+        assert!(filter_tokens(&f).is_empty());
     }
 }

@@ -7,6 +7,7 @@ use aduan_domain::lifecycle::{Command, Verification};
 use aduan_domain::report::{Channel, Privacy, Report};
 use aduan_domain::status::Status;
 use aduan_domain::text::Text;
+use aduan_domain::time::Timestamp;
 use chrono::Duration;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -299,6 +300,21 @@ pub async fn search_finds_indonesian_word_forms(store: Arc<dyn Store>) {
     let mut x = search("jalan", Scope::All);
     x.region = aduan_domain::region::RegionCode::parse("91").ok();
     assert_eq!(ids(st, &x).await, set(&[&s.jayapura_road]));
+    // Within filing dates, across month ends, open-ended, longer than the index narrows.
+    let dated = |from: Timestamp, before: Option<Timestamp>| {
+        let mut x = search("jalan", Scope::All);
+        x.submitted_from = Some(from);
+        x.submitted_before = before;
+        x
+    };
+    let (old, flagged) = (s.old_road.submitted_at, s.flagged.submitted_at);
+    assert_eq!(ids(st, &dated(flagged, Some(t0() + Duration::hours(1)))).await, set(&[&s.flagged, &s.kutim_road]));
+    let around_old = dated(old - Duration::days(2), Some(old + Duration::days(1)));
+    assert_eq!(ids(st, &around_old).await, set(&[&s.old_road]));
+    assert_eq!(ids(st, &dated(flagged, None)).await, set(&[&s.flagged, &s.kutim_road, &s.jayapura_road]));
+    let years = dated(old - Duration::days(800), Some(t0() + Duration::days(400)));
+    assert_eq!(ids(st, &years).await, set(&[&s.kutim_road, &s.jayapura_road, &s.old_road, &s.flagged]));
+    assert!(ids(st, &dated(old, Some(old))).await.is_empty());
     // Whatever a person types is a query, not syntax.
     for q in ["jalan\" OR 1=1 --", "(*)", "NEAR AND OR", "'; DROP TABLE reports; --", "\u{0}"] {
         f.store.list_reports(&search(q, Scope::All), &PageRequest::first(10)).await.expect("no error");
@@ -417,4 +433,33 @@ pub async fn queues_come_in_deadline_order(store: Arc<dyn Store>) {
     assert_eq!(rows[3].due, due(&verified, ClockKind::FollowUp));
     assert!(rows[1].due.is_some() && rows[3].due.is_some());
     assert_eq!(rows[4].due, None, "an archived report has no running deadline");
+}
+
+/// The reports a filter lists, page after page (for a backend's own tests).
+pub async fn listed(store: &Arc<dyn Store>, filter: &ReportFilter) -> BTreeSet<ReportId> {
+    ids(store, filter).await
+}
+
+/// Roads filed in November, December and January, and a search for "jalan" within
+/// December: what the search index must answer however its entries were written (by the
+/// store with each report, or rebuilt at start-up after a migration).
+pub async fn a_dated_search(f: &Fixture) -> (ReportFilter, BTreeSet<ReportId>) {
+    let december = t0() - Duration::days(80);
+    let mut want = BTreeSet::new();
+    for (title, at) in [
+        ("Jalan berlubang di November", december - Duration::days(30)),
+        ("Jalan amblas di Desember", december),
+        ("Jalan retak di Desember", december + Duration::days(10)),
+        ("Jalan licin di Januari", december + Duration::days(40)),
+    ] {
+        let r = f.file_road(title, at).await;
+        if title.ends_with("Desember") {
+            want.insert(r.id);
+        }
+    }
+    let mut filter = ReportFilter::new(Scope::All);
+    filter.text = Some("jalan".into());
+    filter.submitted_from = Some(december - Duration::days(1));
+    filter.submitted_before = Some(december + Duration::days(11));
+    (filter, want)
 }

@@ -165,7 +165,11 @@ fn filter(state: &AppState, reference: &Reference, params: &Params) -> Result<Re
         (None, Some(e)) => (Some(e - span), Some(e)),
         // A client following changes asks by last change: then the submission date is free.
         (None, None) if updated_after.is_some() || updated_before.is_some() => (None, None),
-        (None, None) => (Some(state.app.now() - span), None),
+        // The last 90 days, up to now (a bounded range is what the search index narrows by).
+        (None, None) => {
+            let now = state.app.now();
+            (Some(now - span), Some(now))
+        }
     };
     filter.submitted_from = from;
     filter.submitted_before = to.map(through);

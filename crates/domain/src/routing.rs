@@ -9,6 +9,7 @@ use crate::org::{OrgKind, OrgTree};
 use crate::refusal::Refusal;
 use crate::region::RegionCode;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoutingRule {
@@ -61,11 +62,18 @@ pub struct Suggestion {
 #[derive(Debug, Clone, Default)]
 pub struct Router {
     rules: Vec<RoutingRule>,
+    /// Positions in `rules` by category: a suggestion reads only the rules of the
+    /// report's category and its ancestors (a deployment has thousands of rules).
+    by_category: HashMap<CategoryId, Vec<usize>>,
 }
 
 impl Router {
     pub fn new(rules: Vec<RoutingRule>) -> Self {
-        Self { rules }
+        let mut by_category: HashMap<CategoryId, Vec<usize>> = HashMap::new();
+        for (i, rule) in rules.iter().enumerate() {
+            by_category.entry(rule.category).or_default().push(i);
+        }
+        Self { rules, by_category }
     }
 
     pub fn rules(&self) -> &[RoutingRule] {
@@ -88,10 +96,14 @@ impl Router {
                 _ => None,
             }
         };
-        self.rules
+        lineage
             .iter()
-            .filter_map(|rule| {
-                let cat_rank = lineage.iter().position(|c| *c == rule.category)?;
+            .enumerate()
+            .flat_map(|(cat_rank, c)| {
+                let at = self.by_category.get(c).map_or(&[][..], Vec::as_slice);
+                at.iter().map(move |&i| (cat_rank, &self.rules[i]))
+            })
+            .filter_map(|(cat_rank, rule)| {
                 let reg_rank = region_rank(&rule.region)?;
                 // Higher region rank is better; lower category position is more specific.
                 Some(((reg_rank, usize::MAX - cat_rank, std::cmp::Reverse(rule.id)), rule))

@@ -94,19 +94,44 @@ pub fn pick(rng: &mut impl Rng, category: &str, part: &str, place: &Place) -> St
 }
 
 fn fill(rng: &mut impl Rng, template: &str, place: &Place) -> String {
-    let pick = |rng: &mut dyn rand::RngCore, list: &[&str]| list[rng.random_range(0..list.len())].to_string();
+    let pick = |rng: &mut dyn rand::RngCore, list: &[&'static str]| list[rng.random_range(0..list.len())];
     let date =
         format!("{} {} 2026", rng.random_range(1..=28), aduan_domain::time::words::MONTHS_ID[rng.random_range(0..12)]);
-    template
-        .replace("{desa}", &place.desa)
-        .replace("{kecamatan}", &place.kecamatan)
-        .replace("{kabupaten}", &place.kabupaten)
-        .replace("{unit}", &place.unit)
-        .replace("{jalan}", &pick(rng, STREETS))
-        .replace("{tempat}", &pick(rng, PLACES))
-        .replace("{lama}", &pick(rng, DURATIONS))
-        .replace("{tanggal}", &date)
-        .replace("{nomor}", &rng.random_range(1..=12).to_string())
+    let (street, spot, duration) = (pick(rng, STREETS), pick(rng, PLACES), pick(rng, DURATIONS));
+    let number = rng.random_range(1..=12).to_string();
+    let value = |key: &str| -> Option<&str> {
+        Some(match key {
+            "desa" => &place.desa,
+            "kecamatan" => &place.kecamatan,
+            "kabupaten" => &place.kabupaten,
+            "unit" => &place.unit,
+            "jalan" => street,
+            "tempat" => spot,
+            "lama" => duration,
+            "tanggal" => &date,
+            "nomor" => &number,
+            _ => return None,
+        })
+    };
+    // One pass over the template (a synthetic seed fills two per report, millions of times).
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let inside = &rest[open + 1..];
+        match inside.find('}').and_then(|close| value(&inside[..close]).map(|v| (close, v))) {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &inside[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = inside;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -147,5 +172,23 @@ mod tests {
             assert!(!t.contains('{'), "{part}: {t}");
         }
         assert!(corpus().len() > 50, "the corpus is loaded");
+    }
+
+    #[test]
+    fn a_template_is_filled_in_one_pass() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let place = Place {
+            desa: "Swarga {Bara}".into(),
+            kecamatan: "Sangatta Utara".into(),
+            kabupaten: "Kutai Timur".into(),
+            unit: "Dinas PUPR".into(),
+        };
+        let t = fill(&mut rng, "{desa}, {kecamatan}, {kabupaten}: {unit} {x} {lama", &place);
+        // A value is not read as a template; an unknown or unclosed brace stays.
+        assert_eq!(t, "Swarga {Bara}, Sangatta Utara, Kutai Timur: Dinas PUPR {x} {lama");
+        let t = fill(&mut rng, "{jalan}|{tempat}|{lama}|{tanggal}|{nomor}", &place);
+        let parts: Vec<&str> = t.split('|').collect();
+        assert!(STREETS.contains(&parts[0]) && PLACES.contains(&parts[1]) && DURATIONS.contains(&parts[2]), "{t}");
+        assert!(parts[3].ends_with(" 2026") && parts[4].parse::<u32>().is_ok_and(|n| (1..=12).contains(&n)), "{t}");
     }
 }

@@ -284,7 +284,9 @@ pub fn implied(f: &ReportFilter, path: &Path) -> bool {
 /// counting them, or passing over some, needs the index alone.
 pub fn tokens_imply(f: &ReportFilter) -> bool {
     let scope = !matches!(f.scope, Scope::Reporter(_));
-    let confidential = !f.exclude_confidential || matches!(f.scope, Scope::Public);
+    // The public token leaves out confidential reports; without it, nothing does.
+    let confidential =
+        if matches!(f.scope, Scope::Public) { crate::search::asks_public_token(f) } else { !f.exclude_confidential };
     let region = f.region.as_ref().is_none_or(|r| r.level() <= RegionLevel::District);
     scope
         && confidential
@@ -359,6 +361,11 @@ mod tests {
         assert!(tokens_imply(&search), "scope, district and category are tokens");
         search.region = RegionCode::parse("64.08.01.2001").ok();
         assert!(!tokens_imply(&search), "a village is not a token");
+        let mut public_search = ReportFilter::new(Scope::Public);
+        public_search.text = Some("jalan".into());
+        assert!(tokens_imply(&public_search), "the public token leaves out the confidential");
+        public_search.statuses = vec![Status::Responded];
+        assert!(!tokens_imply(&public_search), "without it, confidential reports are in the matches");
 
         let mut queue = ReportFilter::new(Scope::Within(OrgId(10)));
         queue.statuses = vec![Status::Forwarded];

@@ -295,6 +295,9 @@ pub async fn search_finds_indonesian_word_forms(store: Arc<dyn Store>) {
     assert!(ids(st, &search("banjir", Scope::All)).await.is_empty());
     // The public never finds a confidential or unverified report.
     assert_eq!(ids(st, &search("sampah", Scope::Public)).await, BTreeSet::new());
+    let mut forwarded = search("sampah", Scope::Public);
+    forwarded.statuses = vec![Status::Forwarded];
+    assert_eq!(ids(st, &forwarded).await, BTreeSet::new(), "nor by naming its status");
     assert_eq!(ids(st, &search("jalan", Scope::Public)).await, set(&[&s.kutim_road]));
     // Combined with filters.
     let mut x = search("jalan", Scope::All);

@@ -17,7 +17,9 @@ use aduan_store::codec::{checked, parse};
 use aduan_store::plan::{
     Branch, INDEX_COLUMNS, PLAN_CAP, Path, PathCounter, SCAN_LIMIT, choose, implied, push_index_filter, tokens_imply,
 };
-use aduan_store::{Count, Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreResult};
+use aduan_store::{
+    Count, Cursor, Page, PageRequest, ReportFilter, ReportSummary, Scope, SortOrder, StoreError, StoreResult,
+};
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
@@ -283,13 +285,12 @@ pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> St
     let exact = exact(f, &d);
     let (driver_read, driver_skip, rows_skip) =
         if exact { (i64::from(limit) + 1, i64::from(skip), 0) } else { (read, 0, i64::from(skip)) };
+    if matches!(d, Driver::Search(_)) && !exact {
+        return search_page(pool, f, &d, page, read).await;
+    }
     let dir = if descending(f) { " DESC" } else { " ASC" };
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, r.instansi_id, r.channel, \
-         r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
-         r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, r.marked_overdue AS overdue, \
-         r.queue_due_at AS due_at, r.queue_due_zone AS due_zone FROM (",
-    );
+    let mut q = QueryBuilder::<Sqlite>::new(SUMMARY_COLUMNS);
+    q.push(" FROM (");
     push_driver_from(&mut q, f, &d, page.after, Some(driver_read), driver_skip);
     // CROSS JOIN keeps the driver outermost: its entries are read in order, and only
     // their reports are looked at.
@@ -307,6 +308,47 @@ pub async fn list(pool: &SqlitePool, f: &ReportFilter, page: &PageRequest) -> St
         None
     } else {
         last_read(pool, f, &d, page.after, read).await?
+    };
+    Ok(Page { items, next })
+}
+
+const SUMMARY_COLUMNS: &str = "SELECT r.id, r.tracking, r.kind, r.title, r.status, r.category_id, r.region_code, \
+     r.instansi_id, r.channel, r.anonymous, r.confidential, r.support_count, r.submitted_at, r.updated_at, \
+     r.ombudsman_flagged_at IS NOT NULL AS flagged, r.lat, r.lon, r.marked_overdue AS overdue, \
+     r.queue_due_at AS due_at, r.queue_due_zone AS due_zone";
+
+/// A page of a search whose matches the filter still narrows: the text index is read once
+/// (it costs more than the page when its terms are rare), its matches come back as one
+/// JSON array, and the page, how many matches there were and the last one follow from it.
+async fn search_page(
+    pool: &SqlitePool,
+    f: &ReportFilter,
+    d: &Driver,
+    page: &PageRequest,
+    read: i64,
+) -> StoreResult<Page<ReportSummary>> {
+    let limit = page.limit();
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT json_group_array(id ORDER BY id DESC) FROM (");
+    push_driver(&mut q, f, d, page.after, Some(read));
+    q.push(")");
+    let (matches,): (String,) = q.build_query_as().fetch_one(pool).await?;
+    let ids: Vec<i64> =
+        serde_json::from_str(&matches).map_err(|e| StoreError::Other(format!("search matches: {e}")))?;
+    let mut q = QueryBuilder::<Sqlite>::new(SUMMARY_COLUMNS);
+    q.push(" FROM json_each(").push_bind(matches).push(") j CROSS JOIN reports r ON r.id = j.value WHERE 1");
+    push_filter(&mut q, f, d);
+    q.push(" ORDER BY r.id DESC LIMIT ").push_bind(i64::from(limit) + 1);
+    q.push(" OFFSET ").push_bind(i64::from(page.skip()));
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let mut items = rows.into_iter().map(SummaryRow::into_summary).collect::<StoreResult<Vec<_>>>()?;
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|s| Cursor::after(SortOrder::Newest, s))
+    } else {
+        // A search's cursor is its id alone.
+        ids.last()
+            .filter(|_| ids.len() as i64 >= read)
+            .map(|&id| Cursor { at: chrono::DateTime::UNIX_EPOCH, id: ReportId(id) })
     };
     Ok(Page { items, next })
 }

@@ -132,6 +132,22 @@ pub async fn bounded_reads_lose_nothing_and_pass_a_flood(store: Arc<dyn Store>) 
     assert!(short > 0, "some page stopped at the reading limit");
     assert!(pages <= (verified as usize / SCAN_LIMIT as usize) + 2, "{pages} pages");
 
+    // A search narrowed by what only a report's row holds (its last change): the newest
+    // matches are read and left out (pages may come back short, with a cursor), and the
+    // walk finds exactly the older ones.
+    let bound = t0() - Duration::minutes(10 * (verified - 700));
+    let mut older = ReportFilter::new(Scope::Public);
+    older.text = Some("jalan".into());
+    older.updated_before = Some(bound);
+    let want: BTreeSet<ReportId> = everything
+        .iter()
+        .zip(&batch)
+        .filter(|(_, item)| item.report.updated_at < bound && !item.report.privacy.confidential)
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(walk(&f.store, &older, 50).await.0, want);
+
     // Counts stop where they are told, and say so; counted to the end they are exact.
     search.text = Some("jalan".into());
     assert_eq!(f.store.count_reports(&search, 1_000).await.expect("count"), Count::AtLeast(1_000));

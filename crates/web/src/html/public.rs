@@ -163,7 +163,11 @@ pub async fn list(State(state): State<AppState>, v: Visitor, Query(p): Query<Lis
             }
             let found = app.list_reports(&Actor::Public, filter.clone(), &page).await?;
             if p.setelah.is_empty() {
-                let counted = app.count_reports(&Actor::Public, filter, aduan_store::SHOWN_COUNT_LIMIT).await?;
+                // A first page without a next one is the whole list: nothing to count.
+                let counted = match found.next {
+                    None => aduan_store::Count::Exact(found.items.len() as u64),
+                    Some(_) => app.count_reports(&Actor::Public, filter, aduan_store::SHOWN_COUNT_LIMIT).await?,
+                };
                 total = format::counted(lang, counted);
             }
             rows = found.items.iter().map(|s| Row::of(lang, &reference, s)).collect();

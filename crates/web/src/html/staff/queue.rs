@@ -141,11 +141,20 @@ pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<Q
     if role == Role::Officer {
         filter.unit = Some(staff.role.org);
     }
+    let mut listed = filter.clone();
+    listed.statuses = vec![status];
+    listed.order = if status.is_open() { SortOrder::Deadline } else { SortOrder::Newest };
+    let found = app.list_reports(&actor, listed, &page).await?;
     let mut tabs = Vec::new();
     for s in tabs_of_role {
-        let mut counted = filter.clone();
-        counted.statuses = vec![*s];
-        let n = app.count_reports(&actor, counted, aduan_store::SHOWN_COUNT_LIMIT).await?;
+        // The shown tab's first page without a next one is all of it: nothing to count.
+        let n = if *s == status && p.setelah.is_empty() && found.next.is_none() {
+            aduan_store::Count::Exact(found.items.len() as u64)
+        } else {
+            let mut counted = filter.clone();
+            counted.statuses = vec![*s];
+            app.count_reports(&actor, counted, aduan_store::SHOWN_COUNT_LIMIT).await?
+        };
         let filters = p.filters();
         tabs.push(Tab {
             href: format!("/staf/antrian?status={}{}{filters}", s.as_str(), if filters.is_empty() { "" } else { "&" }),
@@ -154,9 +163,6 @@ pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<Q
             current: *s == status,
         });
     }
-    filter.statuses = vec![status];
-    filter.order = if status.is_open() { SortOrder::Deadline } else { SortOrder::Newest };
-    let found = app.list_reports(&actor, filter, &page).await?;
     let now = app.now();
     let rows = found.items.iter().map(|s| row(&staff, &reference, s, now)).collect();
     let here = format!("/staf/antrian?status={}&{}", status.as_str(), p.filters());

@@ -139,15 +139,19 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
 
-    #[test]
-    fn every_part_has_text_and_no_placeholder_is_left() {
-        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        let place = Place {
+    fn kutim() -> Place {
+        Place {
             desa: "Swarga Bara".into(),
             kecamatan: "Sangatta Utara".into(),
             kabupaten: "Kutai Timur".into(),
             unit: "Dinas PUPR".into(),
-        };
+        }
+    }
+
+    #[test]
+    fn every_part_has_text_and_no_placeholder_is_left() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let place = kutim();
         for category in aduan_reference::catalog::categories() {
             for part in ["title", "description", "answer", "progress"] {
                 let t = pick(&mut rng, &category.code, part, &place);
@@ -177,12 +181,7 @@ mod tests {
     #[test]
     fn a_template_is_filled_in_one_pass() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        let place = Place {
-            desa: "Swarga {Bara}".into(),
-            kecamatan: "Sangatta Utara".into(),
-            kabupaten: "Kutai Timur".into(),
-            unit: "Dinas PUPR".into(),
-        };
+        let place = Place { desa: "Swarga {Bara}".into(), ..kutim() };
         let t = fill(&mut rng, "{desa}, {kecamatan}, {kabupaten}: {unit} {x} {lama", &place);
         // A value is not read as a template; an unknown or unclosed brace stays.
         assert_eq!(t, "Swarga {Bara}, Sangatta Utara, Kutai Timur: Dinas PUPR {x} {lama");

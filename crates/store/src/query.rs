@@ -191,6 +191,14 @@ pub struct Page<T> {
     pub next: Option<Cursor>,
 }
 
+impl<T> Page<T> {
+    /// The count of the whole list, without counting, when this is its first page and no
+    /// page follows: then it holds every row.
+    pub fn whole_count(&self, first: bool) -> Option<Count> {
+        (first && self.next.is_none()).then_some(Count::Exact(self.items.len() as u64))
+    }
+}
+
 /// How many reports a filter matches, counted with bounded work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Count {
@@ -238,4 +246,19 @@ pub struct ReportSummary {
     /// The earliest running staff deadline (verification or follow-up), in the time
     /// zone of the organisation holding it.
     pub due: Option<(Timestamp, Zone)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_first_page_without_a_next_one_is_its_own_count() {
+        let last = Page { items: vec![1, 2, 3], next: None };
+        assert_eq!(last.whole_count(true), Some(Count::Exact(3)));
+        assert_eq!(last.whole_count(false), None, "a later page holds only the rest");
+        let first =
+            Page { items: vec![1, 2], next: Some(Cursor { at: chrono::DateTime::UNIX_EPOCH, id: ReportId(2) }) };
+        assert_eq!(first.whole_count(true), None);
+    }
 }

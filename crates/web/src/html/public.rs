@@ -163,10 +163,9 @@ pub async fn list(State(state): State<AppState>, v: Visitor, Query(p): Query<Lis
             }
             let found = app.list_reports(&Actor::Public, filter.clone(), &page).await?;
             if p.setelah.is_empty() {
-                // A first page without a next one is the whole list: nothing to count.
-                let counted = match found.next {
-                    None => aduan_store::Count::Exact(found.items.len() as u64),
-                    Some(_) => app.count_reports(&Actor::Public, filter, aduan_store::SHOWN_COUNT_LIMIT).await?,
+                let counted = match found.whole_count(true) {
+                    Some(n) => n,
+                    None => app.count_reports(&Actor::Public, filter, aduan_store::SHOWN_COUNT_LIMIT).await?,
                 };
                 total = format::counted(lang, counted);
             }

@@ -147,13 +147,14 @@ pub async fn page(State(state): State<AppState>, staff: Staff, Query(p): Query<Q
     let found = app.list_reports(&actor, listed, &page).await?;
     let mut tabs = Vec::new();
     for s in tabs_of_role {
-        // The shown tab's first page without a next one is all of it: nothing to count.
-        let n = if *s == status && p.setelah.is_empty() && found.next.is_none() {
-            aduan_store::Count::Exact(found.items.len() as u64)
-        } else {
-            let mut counted = filter.clone();
-            counted.statuses = vec![*s];
-            app.count_reports(&actor, counted, aduan_store::SHOWN_COUNT_LIMIT).await?
+        // The shown tab's page may hold all of it.
+        let n = match found.whole_count(p.setelah.is_empty()).filter(|_| *s == status) {
+            Some(n) => n,
+            None => {
+                let mut counted = filter.clone();
+                counted.statuses = vec![*s];
+                app.count_reports(&actor, counted, aduan_store::SHOWN_COUNT_LIMIT).await?
+            }
         };
         let filters = p.filters();
         tabs.push(Tab {
